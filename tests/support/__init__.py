@@ -1,0 +1,1 @@
+"""Test support: model fixtures, the loopback channel, reference texts."""

@@ -1,0 +1,1 @@
+"""User-facing layer: config, the `sessions` CLI, exports and the Streamlit app."""
