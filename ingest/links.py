@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import parse_qs, urlparse
 
 from ingest.records import Video
 
 _YT_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_LINK_SCHEMES = {"http", "https", "file"}
 _YT_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be",
              "www.youtube-nocookie.com", "youtube-nocookie.com"}
 
@@ -40,13 +42,18 @@ def youtube_id_from_url(url: str) -> str | None:
     return candidate if candidate and _YT_ID.match(candidate) else None
 
 
+def _whole_seconds(seconds: float) -> int:
+    # Links count whole seconds; a negative or non-finite time means "from the start".
+    return max(0, int(seconds)) if math.isfinite(seconds) else 0
+
+
 def watch_url(video_id: str, seconds: float = 0) -> str:
-    t = max(0, int(seconds))
+    t = _whole_seconds(seconds)
     return f"https://www.youtube.com/watch?v={video_id}&t={t}s"
 
 
 def embed_url(video_id: str, seconds: float = 0, autoplay: bool = True) -> str:
-    t = max(0, int(seconds))
+    t = _whole_seconds(seconds)
     return f"https://www.youtube.com/embed/{video_id}?start={t}" + ("&autoplay=1" if autoplay else "")
 
 
@@ -59,9 +66,14 @@ def deep_link(video: Video, seconds: float) -> str:
     if not target:
         return ""
     # Media fragments (`#t=`) are understood by browsers' players for http(s) and file URLs.
-    base = target.split("#", 1)[0]
-    if "://" not in base:
+    if "://" in target:
+        # Only schemes a player opens: a feed could carry `javascript://…`, which must never become a link.
+        if urlparse(target).scheme.lower() not in _LINK_SCHEMES:
+            return ""
+        base = target.split("#", 1)[0]
+    else:
+        # A local path: `#` is an ordinary file-name character there; as_uri() percent-encodes it.
         from pathlib import Path
 
-        base = Path(base).resolve().as_uri()
-    return f"{base}#t={max(0, int(seconds))}"
+        base = Path(target).resolve().as_uri()
+    return f"{base}#t={_whole_seconds(seconds)}"

@@ -8,6 +8,7 @@ the field that is wrong, which the store turns into CorruptTranscript naming the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +24,14 @@ class Word:
     probability: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "word": self.word, "probability": self.probability}
+        probability = self.probability if math.isfinite(self.probability) else 0.0
+        return {"start": self.start, "end": self.end, "word": self.word, "probability": probability}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Word:
         return cls(
-            start=_num(d, "start"),
-            end=_num(d, "end"),
+            start=_time(d, "start"),
+            end=_time(d, "end"),
             word=_str(d, "word"),
             probability=_num(d, "probability", 1.0),
         )
@@ -54,8 +56,8 @@ class Segment:
             "end": self.end,
             "text": self.text,
             "words": [w.to_dict() for w in self.words],
-            "avg_logprob": self.avg_logprob,
-            "no_speech_prob": self.no_speech_prob,
+            "avg_logprob": _finite_or_none(self.avg_logprob),
+            "no_speech_prob": _finite_or_none(self.no_speech_prob),
         }
         if self.language is not None:
             d["language"] = self.language
@@ -68,8 +70,8 @@ class Segment:
             raise ValueError("segment 'words' must be a list")
         return cls(
             id=_int(d, "id"),
-            start=_num(d, "start"),
-            end=_num(d, "end"),
+            start=_time(d, "start"),
+            end=_time(d, "end"),
             text=_str(d, "text"),
             words=tuple(Word.from_dict(_obj(w, "word")) for w in words),
             avg_logprob=_opt_num(d, "avg_logprob"),
@@ -104,7 +106,7 @@ class Video:
             "webpage_url": self.webpage_url,
             "media_url": self.media_url,
             "upload_date": self.upload_date,
-            "duration": self.duration,
+            "duration": _finite_or_none(self.duration),
             "description": self.description,
             "language": self.language,
         }
@@ -133,7 +135,8 @@ class TranscriptionInfo:
     model: str
     language: str | None
     language_probability: float | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    # A dict is unhashable; leaving it out of the hash keeps the record usable as a key.
+    options: dict[str, Any] = field(default_factory=dict, hash=False)
     created: str = ""  # ISO 8601 UTC
     audio_duration: float | None = None  # seconds of audio actually decoded
 
@@ -143,10 +146,10 @@ class TranscriptionInfo:
             "engine_version": self.engine_version,
             "model": self.model,
             "language": self.language,
-            "language_probability": self.language_probability,
+            "language_probability": _finite_or_none(self.language_probability),
             "options": dict(self.options),
             "created": self.created,
-            "audio_duration": self.audio_duration,
+            "audio_duration": _finite_or_none(self.audio_duration),
         }
 
     @classmethod
@@ -160,7 +163,7 @@ class TranscriptionInfo:
             model=_str(d, "model"),
             language=_opt_str(d, "language"),
             language_probability=_opt_num(d, "language_probability"),
-            options=options,
+            options=dict(options),
             created=_str(d, "created", ""),
             audio_duration=_opt_num(d, "audio_duration"),
         )
@@ -251,8 +254,22 @@ def _int(d: dict[str, Any], key: str) -> int:
     return value
 
 
+def _time(d: dict[str, Any], key: str) -> float:
+    # NaN or infinite times would break every export and the index: refuse them on reading.
+    value = _num(d, key)
+    if not math.isfinite(value):
+        raise ValueError(f"field '{key}' must be a finite number of seconds, got {value!r}")
+    return value
+
+
 def _opt_num(d: dict[str, Any], key: str) -> float | None:
-    return None if d.get(key) is None else _num(d, key)
+    # Statistics (log-probabilities) that came out non-finite carry no information: read as absent.
+    return None if d.get(key) is None else _finite_or_none(_num(d, key))
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    # Strict JSON has no NaN/Infinity; the store writes with allow_nan=False.
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _str(d: dict[str, Any], key: str, default: Any = _MISSING) -> str:

@@ -10,15 +10,32 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ingest.errors import CorruptTranscript, TranscriptNotFound
+from ingest.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
 from ingest.ids import safe_stem
 from ingest.records import Transcript
 
 SUFFIX = ".json"
 _TEMP_PREFIX = ".tmp-"
+
+
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; done once at import, before any threads write.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates 0600 files; a transcript should get the permissions a plain open() would give.
+_FILE_MODE = 0o666 & ~_read_umask()
+
+
+def encode_transcript(transcript: Transcript) -> bytes:
+    """The exact bytes of a transcript file (UTF-8 JSON, strict: no NaN/Infinity)."""
+    return json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
 
 
 class TranscriptStore:
@@ -46,31 +63,53 @@ class TranscriptStore:
         path = self.path_for(video_id)
         if not path.is_file():
             raise TranscriptNotFound(video_id, self.root)
-        return self.read_path(path)
+        return self._read_own(path)
 
     @staticmethod
     def read_path(path: Path) -> Transcript:
+        """Read any transcript file (wherever it lies); CorruptTranscript names it when unreadable."""
+        path = Path(path)
         try:
-            raw = Path(path).read_bytes()
+            raw = path.read_bytes()
         except FileNotFoundError as exc:
-            raise CorruptTranscript(Path(path), "file vanished while reading") from exc
+            raise CorruptTranscript(path, "file vanished while reading") from exc
+        except OSError as exc:
+            raise CorruptTranscript(path, f"cannot read the file: {exc.strerror or exc}") from exc
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise CorruptTranscript(Path(path), f"not UTF-8 text ({exc.reason})") from exc
+            raise CorruptTranscript(path, f"not UTF-8 text ({exc.reason})") from exc
         except json.JSONDecodeError as exc:
-            raise CorruptTranscript(Path(path), f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+            raise CorruptTranscript(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        except RecursionError as exc:
+            raise CorruptTranscript(path, "JSON nested too deeply") from exc
         try:
             return Transcript.from_dict(data)
-        except ValueError as exc:
-            raise CorruptTranscript(Path(path), str(exc)) from exc
+        except (ValueError, TypeError) as exc:
+            raise CorruptTranscript(path, str(exc)) from exc
+
+    def _read_own(self, path: Path) -> Transcript:
+        """A file of this store: it must also hold the video its name stands for."""
+        transcript = self.read_path(path)
+        # A copied or renamed file would otherwise give the index two transcripts of one video.
+        try:
+            expected = safe_stem(transcript.video.id) + SUFFIX
+        except InvalidVideoId as exc:
+            raise CorruptTranscript(path, str(exc)) from exc
+        if path.name != expected:
+            raise CorruptTranscript(
+                path, f"holds video {transcript.video.id!r}, whose transcript file is named {expected}"
+            )
+        return transcript
 
     def iter_all(self, on_error: Callable[[CorruptTranscript], None] | None = None) -> Iterator[Transcript]:
         """Every readable transcript. A corrupt file raises, or is passed to `on_error` and skipped."""
         for path in self.files():
             try:
-                yield self.read_path(path)
+                yield self._read_own(path)
             except CorruptTranscript as exc:
+                if not path.exists():
+                    continue  # deleted since the listing: not an error
                 if on_error is None:
                     raise
                 on_error(exc)
@@ -83,8 +122,7 @@ class TranscriptStore:
     # -- writing -------------------------------------------------------------------------
     def write(self, transcript: Transcript) -> Path:
         path = self.path_for(transcript.video.id)
-        data = json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, encode_transcript(transcript))
         return path
 
     def delete(self, video_id: str) -> None:
@@ -93,13 +131,22 @@ class TranscriptStore:
             raise TranscriptNotFound(video_id, self.root)
         path.unlink()
 
-    def remove_stale_temp_files(self) -> int:
-        """Delete temp files a crashed writer left behind; returns how many."""
+    def remove_stale_temp_files(self, min_age: float = 0.0) -> int:
+        """Delete temp files a crashed writer left behind; returns how many.
+
+        `min_age` (seconds) spares younger temp files, which may belong to a writer still at work.
+        """
         if not self.root.is_dir():
             return 0
         count = 0
+        cutoff = time.time() - min_age
         for p in self.root.glob(_TEMP_PREFIX + "*"):
-            p.unlink(missing_ok=True)
+            try:
+                if min_age and p.stat().st_mtime > cutoff:
+                    continue
+                p.unlink()
+            except FileNotFoundError:
+                continue
             count += 1
         return count
 
@@ -111,6 +158,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), _FILE_MODE)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -118,3 +167,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is only durable once the folder's entry is on disk (POSIX); best effort elsewhere.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
