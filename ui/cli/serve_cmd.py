@@ -1,0 +1,52 @@
+"""`sessions serve`: the search UI on this machine (streamlit run ui/app.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from ui.cli import domain_errors, load_cli_config
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default: [ui] host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default: [ui] port, 8501).")
+@click.pass_context
+@domain_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the search UI in the browser (Streamlit). Ctrl+C stops it.
+
+    Works before anything is ingested: the page then explains how to build the archive.
+    """
+    cfg = load_cli_config(ctx)
+    host = host or cfg.ui.host
+    port = cfg.ui.port if port is None else port
+    env = dict(os.environ, SESSIONS_CONFIG=str(cfg.path))
+    click.echo(f"Session Search UI on http://{host}:{port}  (config: {cfg.path}; Ctrl+C to stop)", err=True)
+    command = streamlit_command(host, port)
+    if os.name == "posix":
+        # Become Streamlit (same PID): stopping `sessions serve` then stops the server, no orphan left.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(command[0], command, env)
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    raise SystemExit(code)

@@ -1,0 +1,31 @@
+"""Download buttons for one transcript, in every format the export registry knows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.records import Transcript
+from ui.export import FORMATS, export_bytes, export_filename
+
+MIMES = {
+    "txt": "text/plain",
+    "srt": "application/x-subrip",
+    "vtt": "text/vtt",
+    "json": "application/json",
+    "csv": "text/csv",
+}
+
+
+def transcript_downloads(transcript: Transcript) -> None:
+    st.caption("The full transcript of this session:")
+    cols = st.columns(len(FORMATS))
+    for col, fmt in zip(cols, FORMATS, strict=True):
+        col.download_button(
+            fmt.upper(),
+            export_bytes(transcript, fmt),
+            file_name=export_filename(transcript.video.id, fmt),
+            mime=MIMES.get(fmt, "application/octet-stream"),
+            key=f"dl-{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )

@@ -1,0 +1,58 @@
+"""The archive at a glance (shown before a search) and the empty state (no index yet)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from index.results import ArchiveStats
+from ingest.records import Video
+from ui.config import Config
+from ui.controls import language_name, play
+from ui.text import md_text
+from ui.timefmt import duration_text
+
+RECENT = 12
+
+
+def render_overview(stats: ArchiveStats, videos: list[Video]) -> None:
+    a, b, c, d = st.columns(4)
+    a.metric("Sessions", f"{stats.videos:,}")
+    b.metric("Hours of recordings", f"{stats.hours:,.1f}")
+    c.metric("Languages", len(stats.languages))
+    d.metric("Last ingest", (stats.last_indexed or "never")[:10])
+    if stats.languages:
+        parts = [f"{language_name(code)}: {n}" for code, n in sorted(stats.languages.items(), key=lambda kv: -kv[1])]
+        span = f" · recorded {stats.first_date} to {stats.last_date}" if stats.first_date else ""
+        st.caption(md_text(" · ".join(parts)) + md_text(span))
+    if not videos:
+        st.info("The index is empty: no session has been transcribed yet. Run `sessions ingest`.")
+        return
+    st.subheader("Latest sessions")
+    latest = sorted(videos, key=lambda v: (v.upload_date or "", v.title), reverse=True)[:RECENT]
+    for n, video in enumerate(latest):
+        left, right = st.columns([6, 1], vertical_alignment="center")
+        facts = [video.upload_date or "undated", language_name(video.language), duration_text(video.duration)]
+        left.markdown("**" + md_text(video.title or video.id) + "**  \n" + md_text(" · ".join(facts)))
+        right.button("Open", key=f"open-{n}", on_click=play, args=(video.id, 0), icon=":material/play_arrow:")
+    if len(videos) > RECENT:
+        st.caption(f"…and {len(videos) - RECENT:,} more: search, or pick one under Filters → Session.")
+
+
+def render_empty_state(cfg: Config, transcripts_on_disk: int) -> None:
+    st.subheader("No archive yet")
+    if transcripts_on_disk:
+        st.markdown(
+            f"{transcripts_on_disk} transcript(s) are stored in {md_text(str(cfg.paths.transcripts))} "
+            "but the search index has not been built. Build it with:"
+        )
+        st.code("sessions index", language="bash")
+    else:
+        st.markdown(
+            "Nothing has been ingested yet. Transcribe the channel's recordings (configured in "
+            f"{md_text(cfg.path.name)} under \\[channel\\] urls), then come back here:"
+        )
+        st.code("sessions ingest            # list → download → transcribe → index\n"
+                "sessions ingest URL        # or one channel, playlist, feed or local folder", language="bash")
+        st.markdown("No internet? Try the offline demo, which builds a small archive from bundled recordings:")
+        st.code("./run.sh demo", language="bash")
+    st.caption(f"Index folder: {md_text(str(cfg.paths.index))} · config: {md_text(str(cfg.path))}")

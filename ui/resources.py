@@ -1,0 +1,62 @@
+"""Things the app keeps across reruns and sessions: config, the open index, transcripts.
+
+`st.cache_resource` shares one SearchIndex (and its searcher) between every browser session;
+a missing index raises IndexNotBuilt, which is not cached, so the app notices when one appears.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ingest.records import Transcript
+from ingest.store import TranscriptStore
+from ui.config import Config, config_path, load_config
+
+
+def config() -> Config:
+    return _config(str(config_path().resolve()))
+
+
+@st.cache_resource(show_spinner=False)
+def _config(path: str) -> Config:
+    return load_config(path)
+
+
+def search_index(cfg: Config):
+    return _search_index(str(cfg.paths.index))
+
+
+@st.cache_resource(show_spinner=False)
+def _search_index(index_dir: str):
+    from index.search import SearchIndex  # Whoosh loads here, once per process
+
+    return SearchIndex(Path(index_dir))
+
+
+def store(cfg: Config) -> TranscriptStore:
+    return TranscriptStore(cfg.paths.transcripts)
+
+
+def transcript(cfg: Config, video_id: str) -> Transcript:
+    """The full transcript of one session; re-read only when its file changes."""
+    path = store(cfg).path_for(video_id)
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return _transcript(str(cfg.paths.transcripts), video_id, stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _transcript(root: str, video_id: str, stamp: int) -> Transcript:
+    return TranscriptStore(root).read(video_id)
+
+
+def archive_summary(cfg: Config):
+    """(ArchiveStats, videos) of the index; recomputed at most every 30 s, so new ingests show up."""
+    return _archive_summary(str(cfg.paths.index))
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def _archive_summary(index_dir: str):
+    index = _search_index(index_dir)
+    return index.stats(), list(index.videos())
