@@ -80,3 +80,7 @@ class DownloadFailed(IngestError):
 
 class IngestLocked(IngestError):
     """Another ingest is running on the same archive."""
+
+
+class YouTubeRuntimeMissing(IngestError):
+    """YouTube sources need a JavaScript runtime (deno) and yt-dlp[default]; one is missing."""

@@ -1,0 +1,529 @@
+"""Bring the archive up to date with its sources: list → skip known → download → transcribe → store.
+
+Each video is committed on its own (transcript written atomically, then `on_stored` — the CLI
+passes the index update), so a crash loses at most the video in flight and the next run resumes.
+A failing video is recorded in the ingest log with its reason and the batch goes on; failed
+videos are tried again next run. While one video is transcribed, the next one downloads (a
+thread). Progress is reported through `on_event` with the small event records below; events
+about downloads may come from the download thread. Never prints, never exits.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from pathlib import Path
+from typing import Any
+
+from ingest import source
+from ingest.engines import TranscribeOptions, Transcriber
+from ingest.errors import (
+    DamagedMedia,
+    DownloadFailed,
+    EngineUnavailable,
+    IngestError,
+    MediaNotFound,
+    ModelUnavailable,
+    NotMedia,
+    SessionsError,
+)
+from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
+from ingest.records import Transcript, Video
+from ingest.source import SourceOptions
+from ingest.store import TranscriptStore
+
+INFLIGHT = ".inflight"  # downloads in progress live here; wiped at the start of every run
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    source: SourceOptions = field(default_factory=SourceOptions)
+    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    audio_dir: Path = Path("data/audio")
+    state_dir: Path = Path("data/state")
+    keep_audio: bool = False
+    limit: int | None = None
+    since: date | None = None
+    match: str | None = None  # regular expression searched in titles (case-insensitive)
+    force: bool = False  # transcribe again even when a transcript with the same engine/model exists
+    retries: int = 5  # transient failures (timeouts, 429, 5xx) per listing or download
+    retry_backoff: float = 2.0  # seconds, doubled after each retry
+    overlap: bool = True  # download the next video while the current one is transcribed
+    wait: bool = False  # wait for another ingest to finish instead of refusing
+
+
+# -- records of a run ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Failure:
+    id: str
+    title: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do: computed from a flat listing and the store, nothing downloaded."""
+
+    todo: tuple[Video, ...] = ()  # to ingest now (after --since/--match/--limit)
+    done: tuple[Video, ...] = ()  # already transcribed with this engine and model
+    retry_ids: frozenset[str] = frozenset()  # in `todo` because they failed before
+    filtered_out: int = 0  # new but excluded by --since/--match/--limit
+    listing_failures: tuple[Failure, ...] = ()
+
+    @property
+    def new(self) -> tuple[Video, ...]:
+        return tuple(v for v in self.todo if v.id not in self.retry_ids)
+
+    @property
+    def retries(self) -> tuple[Video, ...]:
+        return tuple(v for v in self.todo if v.id in self.retry_ids)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    stored: tuple[str, ...] = ()
+    skipped: int = 0
+    failed: tuple[Failure, ...] = ()
+    listing_failures: tuple[Failure, ...] = ()
+    filtered_out: int = 0
+    audio_seconds: float = 0.0
+    elapsed: float = 0.0
+    reindexed: int = 0  # stored earlier but not indexed (a crash): handed to on_stored again
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.listing_failures
+
+
+# -- progress events -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listed:
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class DownloadStarted:
+    video: Video
+    position: int  # 1-based within plan.todo
+    total: int
+
+
+@dataclass(frozen=True)
+class DownloadProgressed:
+    video: Video
+    done: int  # bytes
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Retrying:
+    video: Video | None  # None while listing
+    what: str
+    attempt: int
+    delay: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class TranscribeStarted:
+    video: Video
+    position: int
+    total: int
+
+
+@dataclass(frozen=True)
+class TranscribeProgressed:
+    video: Video
+    done: float  # seconds of audio
+    total: float | None
+
+
+@dataclass(frozen=True)
+class VideoStored:
+    video: Video
+    path: Path
+    audio_seconds: float
+
+
+@dataclass(frozen=True)
+class VideoFailed:
+    video: Video
+    reason: str
+    message: str
+
+
+Event = Listed | DownloadStarted | DownloadProgressed | Retrying | TranscribeStarted | TranscribeProgressed | \
+    VideoStored | VideoFailed
+OnEvent = Callable[[Any], None]
+OnStored = Callable[[Transcript, Path], None]
+TranscriberSource = Transcriber | Callable[[], Transcriber]
+
+
+# -- planning ------------------------------------------------------------------------------
+
+def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,
+                on_event: OnEvent | None = None) -> Plan:
+    """List every source (flat) and split the videos into to-do and done. Reads, never writes."""
+    emit = on_event or (lambda e: None)
+    matcher = _compile_match(options.match)
+    log = IngestLog.load(options.state_dir)
+    listed: list[Video] = []
+    listing_failures: list[Failure] = []
+    seen: set[str] = set()
+    for url in sources:
+        try:
+            videos = _with_retries(lambda u=url: source.list_videos(u, options.source), options, None, url, emit)
+        except DownloadFailed as exc:
+            listing_failures.append(Failure(url, url, exc.reason, str(exc)))
+            continue
+        for v in videos:
+            if v.id not in seen:
+                seen.add(v.id)
+                listed.append(v)
+    done: list[Video] = []
+    candidates: list[Video] = []
+    for v in listed:
+        if not options.force and is_done(store, v.id, options.transcribe, log):
+            done.append(v)
+        else:
+            candidates.append(v)
+    todo = [v for v in candidates if _selected(v, options.since, matcher)]
+    if options.limit is not None:
+        todo = todo[: max(0, options.limit)]
+    failed_before = {vid for vid, e in log.videos.items() if e.status == FAILED}
+    plan = Plan(
+        todo=tuple(todo),
+        done=tuple(done),
+        retry_ids=frozenset(v.id for v in todo if v.id in failed_before),
+        filtered_out=len(candidates) - len(todo),
+        listing_failures=tuple(listing_failures),
+    )
+    return plan
+
+
+def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log: IngestLog | None = None) -> bool:
+    """A transcript exists for this video, made with the same engine and model."""
+    path = store.path_for(video_id)
+    made_by = log.made_by(video_id, path) if log is not None else None
+    if made_by is None:
+        made_by = _read_made_by(path)
+    return made_by is not None and made_by[0] == topts.engine and _same_model(made_by[1], topts.model)
+
+
+def _read_made_by(path: Path) -> tuple[str, str] | None:
+    if not path.is_file():
+        return None
+    try:
+        info = TranscriptStore.read_path(path).transcription
+    except SessionsError:
+        return None  # a damaged transcript is made again
+    return info.engine, info.model
+
+
+def _same_model(stored: str, wanted: str) -> bool:
+    if stored == wanted:
+        return True
+    # The same local model folder written two ways (relative / with a trailing slash).
+    return "/" in stored and "/" in wanted and Path(stored).resolve() == Path(wanted).resolve()
+
+
+def _compile_match(pattern: str | None) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise IngestError(f"--match {pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def _selected(video: Video, since: date | None, matcher: re.Pattern[str] | None) -> bool:
+    if matcher and not matcher.search(video.title):
+        return False
+    # A listing without a date (rare with approximate dates) is kept: skipping it could lose a session.
+    return not (since and video.upload_date and video.upload_date < since.isoformat())
+
+
+# -- running -------------------------------------------------------------------------------
+
+def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,
+           transcriber: TranscriberSource, on_stored: OnStored | None = None,
+           on_event: OnEvent | None = None) -> IngestReport:
+    """Ingest every new video of `sources`. `transcriber` may be a factory, called only if work is found."""
+    emit = on_event or (lambda e: None)
+    started = time.monotonic()
+    source.check_youtube_ready(list(sources))
+    _compile_match(options.match)
+    with IngestLock(options.state_dir, wait=options.wait):
+        _clean_leftovers(store, options)
+        log = IngestLog.load(options.state_dir)
+        log.start_run(sources)
+        reindexed = _reindex_pending(log, store, on_stored)
+        plan = plan_ingest(sources, store=store, options=options, on_event=emit)
+        _remember_done(log, store, plan.done)
+        emit(Listed(plan))
+        run = _Run(plan, store, options, log, transcriber, on_stored, emit)
+        run.execute()
+        report = IngestReport(
+            stored=tuple(run.stored),
+            skipped=len(plan.done),
+            failed=tuple(run.failed),
+            listing_failures=plan.listing_failures,
+            filtered_out=plan.filtered_out,
+            audio_seconds=run.audio_seconds,
+            elapsed=time.monotonic() - started,
+            reindexed=reindexed,
+        )
+        log.finish_run(new=len(report.stored), skipped=report.skipped,
+                       failed=len(report.failed) + len(report.listing_failures),
+                       audio_seconds=report.audio_seconds, elapsed=report.elapsed)
+        return report
+
+
+def _clean_leftovers(store: TranscriptStore, options: IngestOptions) -> None:
+    """What a killed run left: temp transcript files, partial downloads, temp log files."""
+    store.remove_stale_temp_files()
+    shutil.rmtree(Path(options.audio_dir) / INFLIGHT, ignore_errors=True)
+    for p in Path(options.state_dir).glob(".tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+def _remember_done(log: IngestLog, store: TranscriptStore, done: tuple[Video, ...]) -> None:
+    """Cache how each done transcript was made (e.g. written by `sessions transcribe`) for fast re-runs."""
+    changed = False
+    for video in done:
+        path = store.path_for(video.id)
+        if log.made_by(video.id, path) is None:
+            made_by = _read_made_by(path)
+            if made_by is not None:
+                log.mark(video.id, DONE, title=video.title, url=video.webpage_url or video.media_url,
+                         made_by=made_by, file=path, save=False)
+                changed = True
+    if changed:
+        log.save()
+
+
+def _reindex_pending(log: IngestLog, store: TranscriptStore, on_stored: OnStored | None) -> int:
+    count = 0
+    for video_id in log.pending_index():
+        path = store.path_for(video_id)
+        if not path.is_file():
+            continue
+        transcript = store.read_path(path)
+        if on_stored:
+            on_stored(transcript, path)
+        info = transcript.transcription
+        log.mark(video_id, DONE, made_by=(info.engine, info.model), file=path)
+        count += 1
+    return count
+
+
+@dataclass
+class _Downloaded:
+    video: Video
+    position: int
+    path: Path | None = None
+    failure: DownloadFailed | None = None
+
+
+_END = object()
+
+
+class _Run:
+    def __init__(self, plan: Plan, store: TranscriptStore, options: IngestOptions, log: IngestLog,
+                 transcriber: TranscriberSource, on_stored: OnStored | None, emit: OnEvent):
+        self.plan = plan
+        self.store = store
+        self.options = options
+        self.log = log
+        self._transcriber_source = transcriber
+        self._transcriber: Transcriber | None = None
+        self.on_stored = on_stored
+        self.emit = emit
+        self.stored: list[str] = []
+        self.failed: list[Failure] = []
+        self.audio_seconds = 0.0
+        self.inflight = Path(options.audio_dir) / INFLIGHT
+
+    def execute(self) -> None:
+        if not self.plan.todo:
+            return
+        for item in self._downloads():
+            if item.failure is not None:
+                self._fail(item.video, item.failure.reason, str(item.failure))
+                continue
+            assert item.path is not None
+            try:
+                self._transcribe_and_store(item)
+            finally:
+                self._dispose(item.video, item.path)
+
+    # -- downloads (possibly in a thread, one ahead) ----------------------------------------
+    def _downloads(self) -> Iterator[_Downloaded]:
+        todo = list(enumerate(self.plan.todo, start=1))
+        if not self.options.overlap:
+            for pos, video in todo:
+                yield self._download(video, pos)
+            return
+        q: queue.Queue[Any] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def worker() -> None:
+            try:
+                for pos, video in todo:
+                    if stop.is_set():
+                        return
+                    item = self._download(video, pos)
+                    while not stop.is_set():
+                        try:
+                            q.put(item, timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    else:
+                        self._dispose(item.video, item.path)
+                        return
+            except BaseException as exc:  # surfaced in the main thread below
+                q.put(exc)
+                return
+            q.put(_END)
+
+        thread = threading.Thread(target=worker, name="ingest-download", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = q.get()
+                if item is _END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while thread.is_alive():
+                try:
+                    left = q.get(timeout=0.2)
+                    if isinstance(left, _Downloaded):
+                        self._dispose(left.video, left.path)
+                except queue.Empty:
+                    pass
+            thread.join()
+
+    def _download(self, video: Video, position: int) -> _Downloaded:
+        self.emit(DownloadStarted(video, position, len(self.plan.todo)))
+
+        def progress(done: int, total: int | None) -> None:
+            self.emit(DownloadProgressed(video, done, total))
+
+        try:
+            path, full = _with_retries(
+                lambda: source.fetch_audio(video, self.inflight, self.options.source, progress),
+                self.options, video, video.id, self.emit)
+        except DownloadFailed as exc:
+            return _Downloaded(video, position, failure=exc)
+        return _Downloaded(full, position, path=path)
+
+    def _dispose(self, video: Video, path: Path | None) -> None:
+        """Delete a downloaded file (or keep it under audio_dir); never touch a local recording."""
+        if path is None or source.is_local(video) or not path.exists():
+            return
+        if self.options.keep_audio:
+            target = Path(self.options.audio_dir) / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+        else:
+            path.unlink(missing_ok=True)
+
+    # -- transcription and commit ------------------------------------------------------------
+    def _transcribe_and_store(self, item: _Downloaded) -> None:
+        video, path = item.video, item.path
+        assert path is not None
+        self.emit(TranscribeStarted(video, item.position, len(self.plan.todo)))
+        self.log.mark(video.id, TRANSCRIBING, title=video.title, url=video.webpage_url or video.media_url)
+
+        def progress(done: float, total: float | None) -> None:
+            self.emit(TranscribeProgressed(video, done, total))
+
+        try:
+            transcript = transcribe_audio(self._engine(), path, video, progress)
+        except (EngineUnavailable, ModelUnavailable):
+            raise  # every video would fail the same way: stop the run
+        except DamagedMedia as exc:
+            self._fail(video, "damaged", str(exc))
+            return
+        except (NotMedia, MediaNotFound) as exc:
+            self._fail(video, "undecodable", str(exc))
+            return
+        except SessionsError as exc:
+            self._fail(video, "transcription-failed", str(exc))
+            return
+        stored_path = self.store.write(transcript)
+        self.log.mark(video.id, STORED, title=video.title)
+        seconds = transcript.duration or 0.0
+        self.audio_seconds += seconds
+        self.stored.append(video.id)
+        if self.on_stored:
+            try:
+                self.on_stored(transcript, stored_path)
+            except SessionsError as exc:
+                # The transcript is safe; the log keeps it "stored" so the next run indexes it again.
+                self.failed.append(Failure(video.id, video.title, "index-failed", str(exc)))
+                self.emit(VideoFailed(video, "index-failed", str(exc)))
+                return
+        info = transcript.transcription
+        self.log.mark(video.id, DONE, title=video.title, made_by=(info.engine, info.model), file=stored_path)
+        self.emit(VideoStored(video, stored_path, seconds))
+
+    def _engine(self) -> Transcriber:
+        if self._transcriber is None:
+            src = self._transcriber_source
+            self._transcriber = src if hasattr(src, "transcribe") else src()  # type: ignore[operator]
+        return self._transcriber
+
+    def _fail(self, video: Video, reason: str, message: str) -> None:
+        self.log.mark(video.id, FAILED, title=video.title, url=video.webpage_url or video.media_url,
+                      reason=reason, message=message)
+        self.failed.append(Failure(video.id, video.title, reason, message))
+        self.emit(VideoFailed(video, reason, message))
+
+
+def transcribe_audio(engine: Transcriber, audio: Path, video: Video,
+                     on_progress: Callable[[float, float | None], None]) -> Transcript:
+    """The one place the pipeline hands audio to the transcription layer."""
+    try:
+        from ingest.transcribe import transcribe_file
+    except ImportError:  # TEMP until ingest/transcribe.py lands (engine engineer)
+        from datetime import datetime
+
+        result = engine.transcribe(audio, on_progress)
+        info = result.info
+        if not info.created:
+            from dataclasses import replace as _replace
+
+            info = _replace(info, created=datetime.now(UTC).isoformat(timespec="seconds"))
+        return Transcript(video=video, transcription=info, segments=result.segments)
+    return transcribe_file(audio, engine, video=video, on_progress=on_progress)
+
+
+def _with_retries(call: Callable[[], Any], options: IngestOptions, video: Video | None, what: str,
+                  emit: OnEvent) -> Any:
+    """Retry transient failures (timeouts, 429, 5xx — even on the first request) with backoff."""
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except DownloadFailed as exc:
+            if not exc.transient or attempt >= options.retries:
+                raise
+            delay = options.retry_backoff * (2 ** attempt)
+            attempt += 1
+            emit(Retrying(video, what, attempt, delay, exc.reason))
+            time.sleep(delay)

@@ -1,0 +1,249 @@
+"""`sessions ingest`: bring the archive up to date with the channel (or any URL / local folder)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ingest.engines import ENGINES
+from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
+
+
+@click.command()
+@click.argument("sources", nargs=-1, metavar="[URL|FOLDER]...")
+@click.option("--dry-run", is_flag=True, help="List only: show new / done / failed-before videos, then stop.")
+@click.option("--limit", type=click.IntRange(min=0), help="Ingest at most N videos this run (newest first).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only videos uploaded on or after this date.")
+@click.option("--match", metavar="REGEX", help="Only videos whose title matches (case-insensitive).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress; print only failures (for cron).")
+@click.option("--force", is_flag=True, help="Transcribe again even videos already transcribed with this model.")
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Whisper engine (default: config [transcribe]).")
+@click.option("--model", help="Whisper model name or local model folder (default: config [transcribe]).")
+@click.option("--language", help="Force a language (e.g. fr); default: detect per recording.")
+@click.option("--wait", is_flag=True, help="If another ingest is running, wait for it instead of refusing.")
+@click.pass_context
+@domain_errors
+def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: int | None, since: Any,
+           match: str | None, quiet: bool, force: bool, engine: str | None, model: str | None,
+           language: str | None, wait: bool) -> None:
+    """Download and transcribe the channel's new videos, then index them.
+
+    \b
+    sessions ingest                      the sources in config.toml [channel]
+    sessions ingest URL...               any URL yt-dlp handles (channel tab, playlist, video, RSS feed)
+    sessions ingest ~/recordings/        a local folder of recordings
+    sessions ingest --dry-run            show what is new, done, or failed before; change nothing
+    sessions ingest -q                   for cron: silent unless something failed (exit 1)
+
+    Already transcribed videos (same engine and model) are skipped; failed ones are retried.
+    Each video is committed on its own, so an interrupted run resumes where it stopped.
+    """
+    from ingest import pipeline
+    from ingest.store import TranscriptStore
+
+    config = load_cli_config(ctx)
+    urls = tuple(sources) or config.channel.urls
+    if not urls:
+        raise click.UsageError("no sources: give a URL or folder, or set [channel] urls in the config")
+    options = ingest_options(config, since=since.date() if since else None, match=match, limit=limit,
+                             force=force, engine=engine, model=model, language=language, wait=wait)
+    store = TranscriptStore(config.paths.transcripts)
+
+    if dry_run:
+        plan = pipeline.plan_ingest(urls, store=store, options=options)
+        print_plan(plan)
+        if plan.listing_failures:
+            raise SystemExit(EXIT_FAILED)
+        return
+
+    progress = None if quiet else Progress()
+    try:
+        report = pipeline.ingest(
+            urls, store=store, options=options,
+            transcriber=lambda: _load_engine(options),
+            on_stored=index_hook(config.paths.index),
+            on_event=progress.handle if progress else _failures_only,
+        )
+    finally:
+        if progress:
+            progress.close()
+    if not quiet or not report.ok:
+        print_summary(report, err=quiet)
+    if not report.ok:
+        raise SystemExit(EXIT_FAILED)
+
+
+def ingest_options(config: Any, **overrides: Any):
+    """Config + command-line choices → the pipeline's options."""
+    from ingest.pipeline import IngestOptions
+    from ingest.source import SourceOptions
+
+    ing = config.ingest
+    topts = config.transcribe
+    for key in ("engine", "model", "language"):
+        if overrides.get(key):
+            value = overrides[key]
+            if key == "model" and ("/" in value or value.startswith((".", "~"))):
+                value = str(Path(value).expanduser().resolve())
+            topts = replace(topts, **{key: value})
+    return IngestOptions(
+        source=SourceOptions(
+            audio_format=ing.audio_format, sleep_interval=ing.sleep_interval,
+            max_sleep_interval=ing.max_sleep_interval, sleep_requests=ing.sleep_requests,
+            rate_limit=ing.rate_limit, cookies_file=ing.cookies_file, retries=ing.retries),
+        transcribe=topts,
+        audio_dir=config.paths.audio,
+        state_dir=config.paths.state,
+        keep_audio=ing.keep_audio,
+        limit=overrides.get("limit"),
+        since=overrides.get("since"),
+        match=overrides.get("match"),
+        force=bool(overrides.get("force")),
+        retries=ing.retries,
+        retry_backoff=ing.retry_backoff,
+        wait=bool(overrides.get("wait")),
+    )
+
+
+def _load_engine(options: Any):
+    from ingest.engines import load_engine
+
+    return load_engine(options.transcribe)
+
+
+def index_hook(index_dir: Path):
+    """What the pipeline calls after each stored transcript: add it to the search index."""
+
+    def on_stored(transcript: Any, path: Path) -> None:
+        from index.build import index_transcript
+        from ingest.store import TranscriptStore
+
+        index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name)
+
+    return on_stored
+
+
+# -- output --------------------------------------------------------------------------------
+
+def _line(video: Any) -> str:
+    return f"  {video.upload_date or '????-??-??'}  {video.id}  {video.title}"
+
+
+def print_plan(plan: Any) -> None:
+    new, retries = plan.new, plan.retries
+    click.echo(f"new: {len(new)}")
+    for v in new:
+        click.echo(_line(v))
+    click.echo(f"failed before, to retry: {len(retries)}")
+    for v in retries:
+        click.echo(_line(v))
+    click.echo(f"already done: {len(plan.done)}")
+    if plan.filtered_out:
+        click.echo(f"left out by --since/--match/--limit: {plan.filtered_out}")
+    for f in plan.listing_failures:
+        click.echo(f"error: could not list {f.id}: {f.reason}: {f.message}", err=True)
+
+
+def print_summary(report: Any, err: bool = False) -> None:
+    for f in report.listing_failures:
+        click.echo(f"failed to list {f.id}: {f.reason}: {f.message}", err=True)
+    for f in report.failed:
+        click.echo(f"failed: {f.id} ({f.title}): {f.reason}: {f.message}", err=True)
+    failed = len(report.failed) + len(report.listing_failures)
+    line = (f"ingest: {len(report.stored)} new, {report.skipped} skipped, {failed} failed, "
+            f"{report.audio_seconds / 3600:.2f} h transcribed, in {_duration(report.elapsed)}")
+    if report.reindexed:
+        line += f" ({report.reindexed} re-indexed after an interrupted run)"
+    click.echo(line, err=err)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+
+def _failures_only(event: Any) -> None:
+    """--quiet: nothing while it runs; failures are listed once at the end."""
+
+
+class Progress:
+    """tqdm bars on stderr: the whole run (videos, with ETA), the current download and transcription.
+
+    Download events come from the pipeline's download thread, hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.overall: Any = None
+        self.download: Any = None
+        self.transcribe: Any = None
+
+    def handle(self, event: Any) -> None:
+        from ingest import pipeline as p
+
+        with self._lock:
+            if isinstance(event, p.Listed):
+                self._listed(event.plan)
+            elif isinstance(event, p.DownloadStarted):
+                self.download = self._reset(self.download, 1, f"download {event.position}/{event.total}",
+                                            unit="B", unit_scale=True, unit_divisor=1024)
+            elif isinstance(event, p.DownloadProgressed) and self.download is not None:
+                if event.total and self.download.total != event.total:
+                    self.download.total = event.total
+                self.download.n = event.done
+                self.download.refresh()
+            elif isinstance(event, p.Retrying):
+                self._write(f"retrying {event.what} in {event.delay:.1f} s ({event.reason}, attempt {event.attempt})")
+            elif isinstance(event, p.TranscribeStarted):
+                self.transcribe = self._reset(self.transcribe, 2, f"transcribe {event.position}/{event.total}",
+                                              unit="s", total=event.video.duration)
+                if self.overall is not None:
+                    self.overall.set_postfix_str(event.video.title[:40])
+            elif isinstance(event, p.TranscribeProgressed) and self.transcribe is not None:
+                if event.total and self.transcribe.total != event.total:
+                    self.transcribe.total = round(event.total, 1)
+                self.transcribe.n = round(event.done, 1)
+                self.transcribe.refresh()
+            elif isinstance(event, (p.VideoStored, p.VideoFailed)):
+                if isinstance(event, p.VideoFailed):
+                    self._write(f"failed: {event.video.id} ({event.video.title}): {event.reason}")
+                if self.overall is not None:
+                    self.overall.update(1)
+
+    def _listed(self, plan: Any) -> None:
+        from tqdm import tqdm
+
+        self._write(f"listed: {len(plan.new)} new, {len(plan.retries)} to retry, {len(plan.done)} already done"
+                    + (f", {plan.filtered_out} left out" if plan.filtered_out else ""))
+        if plan.todo:
+            self.overall = tqdm(total=len(plan.todo), desc="videos", unit="video", position=0, file=sys.stderr,
+                                dynamic_ncols=True, disable=None)
+
+    def _reset(self, bar: Any, position: int, desc: str, **kwargs: Any) -> Any:
+        from tqdm import tqdm
+
+        if bar is not None:
+            bar.close()
+        # disable=None: no bars when stderr is not a terminal (logs, cron); messages still go out.
+        return tqdm(desc=desc, position=position, leave=False, file=sys.stderr, dynamic_ncols=True, disable=None,
+                    **kwargs)
+
+    def _write(self, text: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=sys.stderr)
+
+    def close(self) -> None:
+        with self._lock:
+            for bar in (self.transcribe, self.download, self.overall):
+                if bar is not None:
+                    bar.close()
