@@ -35,7 +35,12 @@ _FILE_MODE = 0o666 & ~_read_umask()
 
 def encode_transcript(transcript: Transcript) -> bytes:
     """The exact bytes of a transcript file (UTF-8 JSON, strict: no NaN/Infinity)."""
-    return json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+    data = transcript.to_dict()
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates (a local file name that was not UTF-8) have no UTF-8 form; \u escapes keep them exact.
+        return json.dumps(data, ensure_ascii=True, indent=1, allow_nan=False).encode("ascii")
 
 
 class TranscriptStore:

@@ -140,6 +140,10 @@ def _build_section(cls: type, section: str, table: dict[str, Any], path: Path) -
         values[key] = _coerce(hints[key], value, where, path.parent)
         if (section, key) == ("transcribe", "model") and _looks_like_path(value):
             values[key] = str((path.parent / Path(value).expanduser()).resolve())
+    # Default folders too belong beside the config file, not wherever the command was started.
+    for f in fields(cls):
+        if f.name not in values and hints[f.name] is Path and isinstance(f.default, Path):
+            values[f.name] = (path.parent / f.default).resolve()
     return cls(**values)
 
 
