@@ -1,0 +1,93 @@
+"""URL parameters ↔ search state, links, times, text escaping, the player source (unit tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs
+
+from ingest.records import Video
+from ui.player import PlayerSource, citation, player_source
+from ui.state import SearchState, from_params, query_string, to_params
+from ui.text import md_text, snippet_html
+from ui.timefmt import clock, duration_text
+from ui.timeline import timeline_svg
+
+
+def test_url_round_trip_keeps_every_field():
+    state = SearchState(q="peer learning", languages=("fr", "es"), since=date(2024, 1, 1),
+                        until=date(2024, 6, 30), session="abc", sort="date", v="dQw4w9WgXcQ", t=83)
+    assert from_params(to_params(state)) == state
+
+
+def test_defaults_make_short_links():
+    assert to_params(SearchState(q="x")) == {"q": "x"}
+    assert query_string(SearchState(q="a&b", v="v1", t=5)) == "?q=a%26b&v=v1&t=5"
+
+
+def test_hand_edited_links_are_forgiven_and_explained():
+    state = from_params({"q": "  climate   finance ", "lang": "fr,<b>,FR", "since": "2024-13-01",
+                         "until": "2023-01-01", "sort": "loudest", "t": "1:00"})
+    assert state.q == "climate finance"
+    assert state.languages == ("fr",)
+    assert state.since is None and state.until == date(2023, 1, 1)
+    assert state.sort == "relevance"
+    assert state.t == 0
+    assert len(state.problems) == 4
+
+
+def test_swapped_dates_are_put_in_order_and_seconds_accept_an_s_suffix():
+    state = from_params({"since": "2024-05-01", "until": "2024-01-01", "t": "90s", "v": "x"})
+    assert (state.since, state.until, state.t) == (date(2024, 1, 1), date(2024, 5, 1), 90)
+
+
+def test_filters_follow_the_state():
+    f = SearchState(languages=("es",), session="vid").filters()
+    assert f.languages == ("es",) and f.video_ids == ("vid",)
+
+
+def test_clock_and_durations():
+    assert clock(75.9) == "1:15"
+    assert clock(3725) == "1:02:05"
+    assert duration_text(3900) == "1 h 05 min"
+    assert duration_text(None) == "unknown length"
+
+
+def test_markdown_escaping_shows_hostile_text_literally():
+    escaped = md_text("<script>alert(1)</script> **bold** [x](javascript:alert(1))")
+    assert "<" not in escaped.replace("\\<", "")
+    assert "\\*\\*bold\\*\\*" in escaped
+    assert "\\[x\\]\\(javascript" in escaped
+
+
+def test_snippets_keep_only_mark_tags():
+    assert snippet_html("the <mark>sea</mark> &amp; sky", "the sea & sky") == "the <mark>sea</mark> &amp; sky"
+    assert snippet_html("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>") == (
+        "&lt;img src=x onerror=alert(1)&gt;")
+
+
+def test_timeline_places_ticks_and_escapes_links():
+    svg = timeline_svg([0, 50, 100], 100, highlight=[50], href=lambda t: f"?q=a&b=\"{t}\"")
+    assert svg.count("<rect") == 4  # the bar and three ticks
+    assert 'x="497.0"' not in svg and 'x="500.0"' in svg
+    assert "&amp;b=&quot;" in svg and '"?q=a&b' not in svg
+
+
+def test_player_source_per_kind(tmp_path):
+    yt = Video(id="x", title="t", webpage_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    assert player_source(yt, 42.7) == PlayerSource("youtube", "https://www.youtube.com/watch?v=dQw4w9WgXcQ", 42)
+    media = tmp_path / "a.m4a"
+    media.write_bytes(b"\0")
+    local = player_source(Video(id="l", title="t", media_url=str(media)), 3)
+    assert (local.kind, local.target, local.start, local.mimetype) == ("file", str(media), 3, "audio/mp4")
+    feed = player_source(Video(id="f", title="t", media_url="http://127.0.0.1:9/media/a.mp4"), 1)
+    assert (feed.kind, feed.target) == ("url", "http://127.0.0.1:9/media/a.mp4")
+    gone = player_source(Video(id="g", title="t", media_url=str(tmp_path / "deleted.mp4")), 1)
+    assert gone.kind == "none"
+
+
+def test_citation_names_title_date_time_and_link():
+    video = Video(id="x", title="Stocktaking  Session", channel="UCLG Learning", upload_date="2024-03-12",
+                  webpage_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    text = citation(video, 125)
+    assert text.startswith("“Stocktaking Session”, UCLG Learning, recorded session, 2024-03-12, at 2:05.")
+    assert parse_qs(text.split("?", 1)[1])["t"] == ["125s"]
