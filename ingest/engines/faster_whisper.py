@@ -1,0 +1,178 @@
+"""The faster-whisper engine (default): the only module importing faster_whisper / ctranslate2.
+
+CPU, `compute_type` from the options (int8 by default), Silero VAD and word timestamps on
+by default. The model is a name (downloaded the usual way on a user's machine) or a local
+CTranslate2 model folder.
+
+Language: forced when the options name one; otherwise detected on every 30-second window
+(faster-whisper's `multilingual=True`) so a recording that switches language mid-file keeps
+its second half: detecting once from the first 30 s dropped the German half of
+multilingual.mp3 with `base`; per-window detection with `condition_on_previous_text=False`
+transcribed both halves (an English prompt otherwise pulls the next window back to English
+or to silence). Each Segment records the language of its window; an unsure guess is
+re-ranked towards the channel's languages (ingest/engines/languages.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ingest.audio import load_audio
+from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
+from ingest.engines.languages import prefer_channel_languages
+from ingest.engines.timing import clean_words, make_segment
+from ingest.errors import ModelUnavailable
+from ingest.records import Segment, TranscriptionInfo
+
+ENGINE_NAME = "faster-whisper"
+
+
+def create(options: TranscribeOptions) -> FasterWhisperTranscriber:
+    """Load the model named in `options`; ModelUnavailable names it when that fails."""
+    from faster_whisper import WhisperModel
+
+    source = _model_source(options.model)
+    try:
+        model = WhisperModel(
+            source,
+            device="cpu",
+            compute_type=options.compute_type,
+            cpu_threads=max(options.threads, 0),
+            local_files_only=_offline(),
+        )
+    except ValueError as exc:  # unknown size name or compute type
+        raise ModelUnavailable(f"Whisper model {options.model!r} could not be loaded: {exc}") from exc
+    except Exception as exc:  # huggingface_hub and ctranslate2 raise many unrelated types
+        raise ModelUnavailable(_load_failure(options.model, exc)) from exc
+    return FasterWhisperTranscriber(model, options)
+
+
+class FasterWhisperTranscriber:
+    name = ENGINE_NAME
+
+    def __init__(self, model: Any, options: TranscribeOptions):
+        self.options = options
+        self._model = model
+        # Every language decision of faster-whisper goes through model.model.detect_language:
+        # wrapping it lets us prefer the channel's languages and learn each window's language.
+        self._languages = _LanguageChooser(model.model)
+        model.model = self._languages
+
+    @property
+    def multilingual_model(self) -> bool:
+        return bool(self._languages.is_multilingual)
+
+    def transcribe(self, audio: Path, on_progress: ProgressCallback | None = None) -> EngineResult:
+        import faster_whisper
+
+        decoded = load_audio(audio)
+        total = decoded.duration
+        opts = self.options
+        per_window = opts.language is None and self.multilingual_model
+        self._languages.reset()
+        raw_segments, info = self._model.transcribe(
+            decoded.samples,
+            language=opts.language,
+            beam_size=opts.beam_size,
+            vad_filter=opts.vad,
+            word_timestamps=opts.word_timestamps,
+            multilingual=per_window,
+            condition_on_previous_text=not per_window,
+        )
+        segments: list[Segment] = []
+        for raw in raw_segments:  # a generator: decoding happens while we iterate
+            language = (self._languages.current or info.language) if per_window else info.language
+            words = clean_words(
+                ((w.start, w.end, w.word, w.probability) for w in raw.words or ()), total, floor=max(raw.start, 0.0)
+            )
+            if raw.text.strip():
+                segments.append(
+                    make_segment(len(segments), raw.start, raw.end, raw.text, words, total,
+                                 raw.avg_logprob, raw.no_speech_prob, language)
+                )
+            if on_progress:
+                on_progress(min(raw.end, total), total)
+        if on_progress:
+            on_progress(total, total)
+        if opts.language is not None:
+            language, probability = opts.language, None
+        else:
+            language, probability = _main_language(segments, info.language, info.language_probability)
+        return EngineResult(
+            segments=tuple(segments),
+            info=TranscriptionInfo(
+                engine=ENGINE_NAME,
+                engine_version=faster_whisper.__version__,
+                model=opts.model,
+                language=language,
+                language_probability=probability,
+                options=opts.to_dict(),
+                audio_duration=round(total, 3),
+            ),
+        )
+
+
+class _LanguageChooser:
+    """Stands in for the CTranslate2 model: passes everything through, re-ranks language guesses."""
+
+    def __init__(self, inner: Any):
+        self._inner = inner
+        self.current: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def reset(self) -> None:
+        self.current = None
+
+    def detect_language(self, *args: Any, **kwargs: Any) -> list[list[tuple[str, float]]]:
+        results = self._inner.detect_language(*args, **kwargs)
+        # CTranslate2 names languages by token ("<|fr|>"): strip to codes to re-rank, then put back.
+        ranked = [[(f"<|{code}|>", p) for code, p in prefer_channel_languages([(t[2:-2], p) for t, p in r])]
+                  for r in results]
+        if ranked and ranked[0]:
+            self.current = ranked[0][0][0][2:-2]
+        return ranked
+
+
+def _main_language(segments: list[Segment], detected: str | None, probability: float | None):
+    """The language that covers the most speech; the detector's probability when it agrees."""
+    spoken: dict[str, float] = {}
+    for s in segments:
+        if s.language:
+            spoken[s.language] = spoken.get(s.language, 0.0) + (s.end - s.start)
+    if not spoken:
+        return None, None  # nothing was said: no language to claim
+    main = max(spoken, key=spoken.__getitem__)
+    return main, (round(float(probability), 4) if main == detected and probability is not None else None)
+
+
+def _model_source(model: str) -> str:
+    """A local folder must hold model.bin; anything else is treated as a model name."""
+    path = Path(model).expanduser()
+    looks_like_path = path.is_absolute() or model.startswith((".", "~")) or os.sep in model
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ModelUnavailable(f"model folder {path} has no model.bin (a CTranslate2 Whisper model is expected)")
+        return str(path)
+    if looks_like_path and not path.exists():
+        raise ModelUnavailable(f"model folder {path} does not exist")
+    if path.is_file():
+        raise ModelUnavailable(f"{path} is a file: faster-whisper needs a model folder (model.bin, config.json, ...)")
+    return model
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def _load_failure(model: str, exc: Exception) -> str:
+    if Path(model).expanduser().is_dir():
+        return f"model folder {model} could not be loaded: {exc}"
+    if _offline():
+        why = "it is not downloaded yet and downloads are off (HF_HUB_OFFLINE is set)"
+    else:
+        why = f"it could not be downloaded ({type(exc).__name__})"
+    return f"Whisper model {model!r} is unavailable: {why}; give a local model folder with --model or [transcribe] model"

@@ -1,0 +1,103 @@
+"""`sessions transcribe PATH...`: local audio/video files → stored transcripts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from ingest.engines import ENGINES
+from ingest.errors import SessionsError
+from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Whisper engine (default: [transcribe] engine).")
+@click.option("--model", help="Model name (e.g. small) or local model folder / .pt file (default: [transcribe] model).")
+@click.option("--language", help="Force a language code (e.g. fr); 'auto' detects it (default: [transcribe] language).")
+@click.option("--force", is_flag=True, help="Transcribe again even if a transcript by the same engine and model exists.")
+@click.pass_context
+@domain_errors
+def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, model: str | None,
+               language: str | None, force: bool) -> None:
+    """Transcribe local audio or video files into the transcript folder.
+
+    Each file gets the id local-<first 12 hex digits of its sha256>, so renaming a file does not
+    transcribe it again. Files already transcribed with the same engine and model are skipped
+    unless --force. Progress bars go to stderr, one line per failure, a summary line at the end;
+    the exit code is 1 if any file failed (the others are still stored).
+    """
+    from tqdm import tqdm
+
+    from ingest.engines import load_engine
+    from ingest.store import TranscriptStore
+    from ingest.transcribe import local_video, needs_transcription, transcribe_file
+
+    config = load_cli_config(ctx)
+    options = _options(config.transcribe, engine, model, language)
+    store = TranscriptStore(config.paths.transcripts)
+    loaded = None
+    done = skipped = failed = 0
+    overall = tqdm(total=len(paths), unit="file", desc="files", position=0, dynamic_ncols=True)
+    try:
+        for path in paths:
+            try:
+                video = local_video(path)
+                if not force and not needs_transcription(store, video.id, options):
+                    skipped += 1
+                    continue
+                if loaded is None:
+                    loaded = load_engine(options)  # only when some file needs it; failure ends the run
+                with tqdm(total=None, unit="s", desc=_short(path), position=1, leave=False, dynamic_ncols=True,
+                          bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s [{elapsed}<{remaining}]") as bar:
+                    transcript = transcribe_file(path, loaded, video, on_progress=_follow(bar))
+                store.write(transcript)
+                done += 1
+            except SessionsError as exc:
+                if loaded is None and _is_engine_error(exc):
+                    raise
+                failed += 1
+                tqdm.write(f"error: {exc}", file=click.get_text_stream("stderr"))
+            finally:
+                overall.update(1)
+    finally:
+        overall.close()
+    click.echo(f"transcribed {done}, skipped {skipped} (already done), failed {failed} "
+               f"of {len(paths)} file(s) → {store.root}")
+    if failed:
+        ctx.exit(EXIT_FAILED)
+
+
+def _options(base, engine: str | None, model: str | None, language: str | None):
+    changes: dict = {}
+    if engine:
+        changes["engine"] = engine
+    if model:
+        # A model given as an existing path is stored absolute, so re-runs from elsewhere match.
+        changes["model"] = str(Path(model).expanduser().resolve()) if Path(model).expanduser().exists() else model
+    if language:
+        changes["language"] = None if language.lower() in ("auto", "") else language.lower()
+    return replace(base, **changes)
+
+
+def _is_engine_error(exc: SessionsError) -> bool:
+    from ingest.errors import EngineUnavailable, ModelUnavailable
+
+    return isinstance(exc, (EngineUnavailable, ModelUnavailable))
+
+
+def _follow(bar):
+    def on_progress(done: float, total: float | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.n = min(done, total) if total else done
+        bar.refresh()
+
+    return on_progress
+
+
+def _short(path: Path, width: int = 30) -> str:
+    name = path.name
+    return name if len(name) <= width else name[: width - 1] + "…"
