@@ -1,0 +1,213 @@
+"""Benchmark: the Whoosh index vs SQLite FTS5 on a channel-sized synthetic archive, side by side.
+
+    python -m bench.search [--sessions 500] [--hours 1.5] [--root data/bench] [--runs 5]
+
+Generates (or reuses) the archive of bench.archive, then measures in one run: full build time,
+index size, time to add one session, first-open time, and median / p95 latency per query class,
+for SessionSearch (index.search) and for SQLite FTS5 over the same passages (unicode61 with
+diacritics removed, no stemming, no fuzzy). Prints ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from bench.archive import generate_archive, make_session
+from index import schema as S
+from index.build import documents, index_transcript, rebuild
+from index.results import SearchFilters
+from index.search import SearchIndex
+from ingest.store import TranscriptStore
+
+CLASSES = {
+    "rare term": [("Chefchaouen", {}), ("Valparaíso", {}), ("Gwangju", {}), ("Ouagadougou", {})],
+    "common term": [("government", {}), ("développement", {}), ("participación", {}), ("local", {})],
+    "phrase": [('"local government"', {}), ('"gobiernos locales"', {}), ('"mise œuvre"', {}),
+               ('"peer learning"', {})],
+    "boolean": [("housing OR vivienda OR logement", {}), ("climate AND finance NOT water", {}),
+                ("(budget OR finance) AND transparency", {}), ("agua AND saneamiento", {})],
+    "fuzzy": [("goverment~", {}), ("particpation~", {}), ("resilince~", {}), ("municipalite~1", {})],
+    "prefix": [("decentrali*", {}), ("particip*", {}), ("territor*", {}), ("sanit*", {})],
+    "filtered": [("climate", {"languages": ("en",), "since": date(2022, 1, 1)}),
+                 ("budget", {"languages": ("fr", "es")}),
+                 ("housing", {"title": "peer learning"}),
+                 ("water", {"since": date(2020, 1, 1), "until": date(2021, 12, 31)})],
+    "date-sorted": [("budget", {"sort": "date"}), ("climate", {"sort": "date"}),
+                    ("ciudad", {"sort": "date"}), ("mobility", {"sort": "date"})],
+}
+
+
+def _du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+# -- SQLite FTS5 over the same passages -----------------------------------------------------
+def build_fts(store: TranscriptStore, db: Path) -> None:
+    db.unlink(missing_ok=True)
+    con = sqlite3.connect(db)
+    con.execute("CREATE VIRTUAL TABLE p USING fts5(text, video UNINDEXED, lang UNINDEXED, date UNINDEXED, "
+                "start UNINDEXED, title, tokenize='unicode61 remove_diacritics 2')")
+    for t in store.iter_all():
+        rows = []
+        for d in documents(t, "x")[1:]:
+            rows.append((d[S.PAYLOAD]["text"], d[S.VIDEO], d[S.LANG], d[S.DATE], d[S.START], d[S.TITLE]))
+        con.executemany("INSERT INTO p VALUES (?,?,?,?,?,?)", rows)
+    con.commit()
+    con.close()
+
+
+def _fts_query(q: str) -> str:
+    # FTS5 has no fuzzy and no stemming: strip '~', keep prefixes and phrases, map NOT.
+    q = q.replace("~1", "").replace("~", "")
+    return q.replace(" NOT ", " NOT ")
+
+
+def fts_search(con, q: str, opts: dict, limit=20, per_video=5):
+    where, args = ["p MATCH ?"], [_fts_query(q)]
+    if opts.get("languages"):
+        where.append(f"lang IN ({','.join('?' * len(opts['languages']))})")
+        args += list(opts["languages"])
+    if opts.get("since"):
+        where.append("date >= ?")
+        args.append(int(opts["since"].strftime("%Y%m%d")))
+    if opts.get("until"):
+        where.append("date <= ?")
+        args.append(int(opts["until"].strftime("%Y%m%d")))
+    if opts.get("title"):
+        where[0] = "p MATCH ?"
+        args[0] = f"({args[0]}) AND title:({opts['title']})"
+    order = "best" if opts.get("sort", "relevance") == "relevance" else "date DESC"
+    sql = f"""
+      WITH m AS (SELECT video, date, start, rank, snippet(p, 0, '<mark>', '</mark>', '…', 12) s
+                 FROM p WHERE {' AND '.join(where)}),
+           v AS (SELECT video, date, count(*) n, min(rank) best FROM m GROUP BY video ORDER BY {order} LIMIT {limit}),
+           r AS (SELECT m.*, row_number() OVER (PARTITION BY m.video ORDER BY m.rank) rn
+                 FROM m JOIN v USING (video))
+      SELECT * FROM r WHERE rn <= {per_video}"""
+    return con.execute(sql, args).fetchall()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=500)
+    ap.add_argument("--hours", type=float, default=1.5)
+    ap.add_argument("--root", type=Path, default=Path("data/bench"))
+    ap.add_argument("--runs", type=int, default=5, help="timed runs of each query")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args(argv)
+    root = args.root
+    tdir, idir, db = root / "transcripts", root / "index", root / "fts.sqlite"
+    figures: dict = {"sessions": args.sessions, "hours_per_session": args.hours}
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    store = TranscriptStore(tdir)
+    marker = root / f"archive-{args.sessions}-{args.hours}.done"
+    if not marker.exists():
+        shutil.rmtree(tdir, ignore_errors=True)
+        t = time.perf_counter()
+        generate_archive(tdir, sessions=args.sessions, hours=args.hours,
+                         on_progress=lambda i, n: i % 50 == 0 and log(f"generated {i}/{n}"))
+        figures["generate_s"] = time.perf_counter() - t
+        marker.write_text("ok")
+    segments = sum(1 for t in store.iter_all() for _ in t.segments)
+    figures["segments"] = segments
+    log(f"archive: {args.sessions} sessions, {segments} segments")
+
+    t = time.perf_counter()
+    report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"))
+    figures["whoosh_build_s"] = time.perf_counter() - t
+    figures["whoosh_size_mb"] = _du(idir) / 1e6
+    figures["passages"] = None
+    log(f"whoosh build {figures['whoosh_build_s']:.0f} s, {figures['whoosh_size_mb']:.0f} MB, {report.videos} videos")
+
+    t = time.perf_counter()
+    build_fts(store, db)
+    figures["fts_build_s"] = time.perf_counter() - t
+    figures["fts_size_mb"] = db.stat().st_size / 1e6
+    log(f"fts5 build {figures['fts_build_s']:.0f} s, {figures['fts_size_mb']:.0f} MB")
+
+    t = time.perf_counter()
+    si = SearchIndex(idir)
+    figures["whoosh_open_s"] = time.perf_counter() - t
+    figures["passages"] = len(si._gen.doc_video)
+
+    con = sqlite3.connect(db)
+    rows = []
+    for cls, queries in CLASSES.items():
+        w_times, f_times, hits = [], [], []
+        for q, opts in queries:
+            opts = dict(opts)
+            sort = opts.pop("sort", "relevance")
+            filters = SearchFilters(**opts)
+            r = si.search(q, filters=filters, sort=sort)  # warm-up (term caches, page cache)
+            hits.append(r.total_hits)
+            fts_search(con, q, {**opts, "sort": sort})
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                si.search(q, filters=filters, sort=sort)
+                w_times.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                fts_search(con, q, {**opts, "sort": sort})
+                f_times.append(time.perf_counter() - t)
+        row = {
+            "class": cls,
+            "whoosh_median_ms": statistics.median(w_times) * 1000,
+            "whoosh_p95_ms": _pct(w_times, 0.95) * 1000,
+            "fts_median_ms": statistics.median(f_times) * 1000,
+            "fts_p95_ms": _pct(f_times, 0.95) * 1000,
+            "hits": hits,
+        }
+        rows.append(row)
+        log(f"{cls}: {row['whoosh_median_ms']:.0f}/{row['whoosh_p95_ms']:.0f} ms vs fts "
+            f"{row['fts_median_ms']:.0f}/{row['fts_p95_ms']:.0f} ms")
+    figures["queries"] = rows
+
+    extra = make_session(args.sessions + 1, hours=args.hours)
+    t = time.perf_counter()
+    index_transcript(idir, extra, "bench-extra")
+    figures["whoosh_add_one_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    si.search("government")  # the first search after a change reopens the searcher
+    figures["whoosh_first_search_after_add_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rows_extra = [(d[S.PAYLOAD]["text"], d[S.VIDEO], d[S.LANG], d[S.DATE], d[S.START], d[S.TITLE])
+                  for d in documents(extra, "x")[1:]]
+    con.executemany("INSERT INTO p VALUES (?,?,?,?,?,?)", rows_extra)
+    con.commit()
+    figures["fts_add_one_s"] = time.perf_counter() - t
+
+    print(f"Archive: {args.sessions} sessions x {args.hours} h, {segments:,} segments, "
+          f"{figures['passages']:,} index documents")
+    print(f"{'':24}{'Whoosh':>12}{'FTS5':>12}{'ratio':>8}")
+    for label, w, f in (("full build (s)", figures["whoosh_build_s"], figures["fts_build_s"]),
+                        ("index size (MB)", figures["whoosh_size_mb"], figures["fts_size_mb"]),
+                        ("add one session (s)", figures["whoosh_add_one_s"], figures["fts_add_one_s"])):
+        print(f"{label:24}{w:12.2f}{f:12.2f}{w / f:8.1f}")
+    print(f"{'open index (s)':24}{figures['whoosh_open_s']:12.2f}")
+    print(f"{'1st search after add (s)':24}{figures['whoosh_first_search_after_add_s']:12.2f}")
+    print(f"\n{'query class':16}{'Whoosh med':>11}{'p95':>8}{'FTS5 med':>10}{'p95':>8}{'p95 ratio':>10}  (ms)")
+    for r in rows:
+        print(f"{r['class']:16}{r['whoosh_median_ms']:11.1f}{r['whoosh_p95_ms']:8.1f}"
+              f"{r['fts_median_ms']:10.1f}{r['fts_p95_ms']:8.1f}{r['whoosh_p95_ms'] / max(r['fts_p95_ms'], 0.01):10.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,326 @@
+"""Build the index from transcripts/: incrementally by checksum, from scratch, or one transcript.
+
+The index is derived data: `rebuild` builds a fresh index beside the old one and swaps it in,
+so searchers never see a half-built index. Writers wait for another writer's lock (Whoosh
+allows one at a time) up to WRITER_TIMEOUT seconds, then raise IndexBusy.
+
+Stored payloads (read back by index.search):
+- video document: {"video": Video.to_dict(), "checksum", "source" (file name), "lang",
+  "duration", "segments", "indexed" (ISO UTC)}
+- passage document: {"text": the passage text, "segs": ((segment id, start ms, end ms,
+  first char, end char), ...), "toks": ((forms "a|b", first char, end char, word start ms), ...),
+  "lang": the analysis language}
+  where toks are the analysed tokens in position order (the same analysis the index used).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index import schema as S
+from index.errors import IndexBusy, IndexNotBuilt
+from ingest.errors import CorruptTranscript
+from ingest.ids import safe_stem
+from ingest.records import Segment, Transcript
+from ingest.store import SUFFIX, TranscriptStore
+
+WRITER_TIMEOUT = 60.0  # seconds to wait for another writer before IndexBusy
+BATCH = 25  # transcripts per commit during `update`: the lock is released between batches
+
+# Called with (files done, files total, file name).
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    added: tuple[str, ...] = ()  # file names
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    corrupt: tuple[tuple[str, str], ...] = ()  # (file name, reason); their old entries are kept
+    videos: int = 0  # videos in the index afterwards
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+# -- opening ----------------------------------------------------------------------------------
+def open_index(index_dir: Path, create: bool = False):
+    """The Whoosh index in `index_dir`; created when `create`, else IndexNotBuilt when missing."""
+    from whoosh import index as windex
+
+    index_dir = Path(index_dir)
+    if index_dir.is_dir() and windex.exists_in(str(index_dir)):
+        try:
+            ix = windex.open_dir(str(index_dir))
+        except Exception as exc:  # unreadable TOC / a schema this code cannot unpickle
+            raise IndexNotBuilt(f"{index_dir}: index unreadable ({exc}); run `sessions index --rebuild`") from exc
+        if sorted(ix.schema.names()) != sorted(S.build_schema().names()):
+            raise IndexNotBuilt(f"{index_dir}: index built by another version; run `sessions index --rebuild`")
+        return ix
+    if not create:
+        raise IndexNotBuilt(f"no search index in {index_dir}: run `sessions index`")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return windex.create_in(str(index_dir), S.build_schema())
+    except Exception:
+        # Another process created it between our check and now.
+        if windex.exists_in(str(index_dir)):
+            return windex.open_dir(str(index_dir))
+        raise
+
+
+def _writer(ix, timeout: float = WRITER_TIMEOUT, **kwargs):
+    from whoosh.index import LockError
+
+    try:
+        return ix.writer(timeout=timeout, delay=0.05, **kwargs)
+    except LockError as exc:
+        raise IndexBusy(f"{ix.storage.folder}: another process is writing the index (waited {timeout:.0f} s)") from exc
+
+
+# -- documents ------------------------------------------------------------------------------
+def source_name(video_id: str) -> str:
+    """The transcript file name of a video, as TranscriptStore names it."""
+    return safe_stem(video_id) + SUFFIX
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def documents(transcript: Transcript, checksum: str, source: str | None = None) -> list[dict]:
+    """The Whoosh documents of one transcript: its video document, then its passages."""
+    video = transcript.video
+    date = S.date_key(video.upload_date)
+    segments = [s for s in transcript.segments if s.text.strip()]
+    vocab = set()
+    for seg in segments:
+        vocab.update(w for w in S.fold_words(seg.text) if len(w) > 1)
+    docs = [{
+        S.KIND: S.KIND_VIDEO,
+        S.VIDEO: video.id,
+        S.LANG: (transcript.language or S.UNKNOWN_LANG).lower(),
+        S.DATE: date,
+        S.START: 0,
+        S.TITLE: video.title,
+        S.VOCAB: " ".join(sorted(vocab)),
+        S.PAYLOAD: {
+            "video": video.to_dict(),
+            "checksum": checksum,
+            "source": source or source_name(video.id),
+            "lang": transcript.language,
+            "duration": transcript.duration,
+            "segments": len(segments),
+            "indexed": _now(),
+        },
+    }]
+    for window in _windows(segments):
+        wlang = _window_lang(window, transcript.language)
+        alang = S.index_lang(wlang)
+        text, segs, toks = _passage(window, alang)
+        docs.append({
+            S.KIND: S.KIND_PASSAGE,
+            S.VIDEO: video.id,
+            S.LANG: (wlang or S.UNKNOWN_LANG).lower(),
+            S.DATE: date,
+            S.START: segs[0][1],
+            S.TITLE: video.title,
+            S.text_field(wlang): text,
+            S.PAYLOAD: {"text": text, "segs": segs, "toks": toks, "lang": alang},
+        })
+    return docs
+
+
+def _windows(segments: list[Segment]) -> Iterable[list[Segment]]:
+    i = 0
+    while i < len(segments):
+        yield segments[i:i + S.WINDOW]
+        if i + S.WINDOW >= len(segments):
+            break
+        i += S.STEP
+
+
+def _window_lang(window: list[Segment], default: str | None) -> str | None:
+    """The passage's language: per-segment languages (a recording that switches) win by majority."""
+    langs = Counter(s.language for s in window if s.language)
+    return langs.most_common(1)[0][0] if langs else default
+
+
+def _ms(seconds: float) -> int:
+    return max(0, int(round(seconds * 1000)))
+
+
+def _passage(window: list[Segment], lang: str):
+    parts: list[str] = []
+    segs = []
+    word_chars: list[int] = []  # char offset of each word in the passage text, ascending
+    word_ms: list[int] = []
+    offset = 0
+    for seg in window:
+        seg_text = seg.text.strip()
+        start_char = offset
+        cursor = 0
+        for w in seg.words:
+            token = w.word.strip()
+            found = seg_text.find(token, cursor) if token else -1
+            if found < 0:
+                continue  # engines sometimes normalise a word differently from the segment text
+            word_chars.append(start_char + found)
+            word_ms.append(_ms(w.start))
+            cursor = found + len(token)
+        if not seg.words:
+            # No word timestamps: interpolate within the segment by character position.
+            n = max(len(seg_text), 1)
+            for m in range(0, len(seg_text), 8):
+                word_chars.append(start_char + m)
+                word_ms.append(_ms(seg.start + (seg.end - seg.start) * m / n))
+        parts.append(seg_text)
+        offset += len(seg_text)
+        segs.append((seg.id, _ms(seg.start), _ms(seg.end), start_char, offset))
+        offset += 1  # the joining space
+    text = " ".join(parts)
+    toks = []
+    for forms, cs, ce in S.analyze(lang, text):
+        i = bisect.bisect_right(word_chars, cs) - 1
+        if i >= 0:
+            ms = word_ms[i]
+        else:
+            seg = next(s for s in segs if s[3] <= cs < s[4] + 1)
+            ms = seg[1]
+        toks.append(("|".join(forms), cs, ce, ms))
+    return text, tuple(segs), tuple(toks)
+
+
+# -- writing --------------------------------------------------------------------------------
+def _add(writer, transcript: Transcript, checksum: str, source: str | None) -> None:
+    for doc in documents(transcript, checksum, source):
+        writer.add_document(**doc)
+
+
+def _delete_video(writer, video_id: str) -> None:
+    from whoosh.query import Term
+
+    writer.delete_by_query(Term(S.VIDEO, video_id))
+
+
+def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, source: str | None = None) -> None:
+    """Add or replace one video's transcript in the index (created if missing). For ingestion.
+
+    `checksum` is TranscriptStore.checksum of the file just written, so a later `update` sees it
+    as unchanged. Raises IndexBusy when another writer holds the index too long.
+    """
+    ix = open_index(Path(index_dir), create=True)
+    writer = _writer(ix)
+    try:
+        _delete_video(writer, transcript.video.id)
+        _add(writer, transcript, checksum, source)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def indexed_sources(ix) -> dict[str, tuple[str, str]]:
+    """{file name: (video id, checksum)} of every video document in the index."""
+    from whoosh.query import Term
+
+    out = {}
+    with ix.searcher() as searcher:
+        for docnum in searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)):
+            p = searcher.stored_fields(docnum)[S.PAYLOAD]
+            out[p["source"]] = (p["video"]["id"], p["checksum"])
+    return out
+
+
+def update(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
+    """Bring the index in line with the store: add new, re-index changed, drop removed transcripts.
+
+    A corrupt transcript is listed in the report and skipped (its previous entries, if any, stay).
+    """
+    ix = open_index(Path(index_dir), create=True)
+    return _sync(ix, store, on_progress, batch=BATCH)
+
+
+def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
+    """Build a fresh index from every transcript, then swap it in place of the old one."""
+    index_dir = Path(index_dir)
+    tmp = index_dir.with_name(f"{index_dir.name}.rebuild-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        ix = open_index(tmp, create=True)
+        report = _sync(ix, store, on_progress, batch=0)
+        ix.close()
+        old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
+        if index_dir.exists():
+            os.rename(index_dir, old)
+        os.rename(tmp, index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        return report
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batch: int) -> UpdateReport:
+    """batch > 0: commit every `batch` changed transcripts; 0: one writer, one optimised commit."""
+    known = indexed_sources(ix)
+    files = store.files()
+    names = {p.name for p in files}
+    added, updated, unchanged, corrupt = [], [], [], []
+    removed = sorted(n for n in known if n not in names)
+
+    writer = None
+    pending = 0
+
+    def get_writer():
+        nonlocal writer
+        if writer is None:
+            writer = _writer(ix, limitmb=256) if batch == 0 else _writer(ix)
+        return writer
+
+    try:
+        for name in removed:
+            _delete_video(get_writer(), known[name][0])
+        for done, path in enumerate(files, 1):
+            try:
+                checksum = TranscriptStore.checksum(path)
+                if known.get(path.name, ("", ""))[1] == checksum:
+                    unchanged.append(path.name)
+                else:
+                    transcript = TranscriptStore.read_path(path)
+                    w = get_writer()
+                    if path.name in known:
+                        _delete_video(w, known[path.name][0])
+                        updated.append(path.name)
+                    else:
+                        added.append(path.name)
+                    _delete_video(w, transcript.video.id)
+                    _add(w, transcript, checksum, path.name)
+                    pending += 1
+            except CorruptTranscript as exc:
+                corrupt.append((path.name, exc.reason))
+            except FileNotFoundError:
+                corrupt.append((path.name, "file vanished while indexing"))
+            if batch and pending >= batch:
+                writer.commit()
+                writer, pending = None, 0
+            if on_progress:
+                on_progress(done, len(files), path.name)
+        if writer is not None:
+            writer.commit(optimize=(batch == 0))
+            writer = None
+    finally:
+        if writer is not None:
+            writer.cancel()
+    return UpdateReport(
+        added=tuple(added), updated=tuple(updated), removed=tuple(removed), unchanged=tuple(unchanged),
+        corrupt=tuple(corrupt), videos=len(indexed_sources(ix)),
+    )

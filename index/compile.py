@@ -1,0 +1,170 @@
+"""Parsed query → a Whoosh query over every language field, plus a Spec to locate matches.
+
+Fuzzy and prefix words expand against the vocabulary of real (accent-folded) words stored on
+video documents, then each expansion is analysed like any word; so `developm*` finds
+"development" even though the index holds the stem "develop". Expansions are capped
+(MAX_EXPANSIONS, most frequent first) with a notice.
+
+The Spec mirrors the query's positive leaves per analysis language, so passages can be scanned
+for the exact token positions that matched (jump time, highlight) without asking Whoosh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index import query as Q
+from index import schema as S
+from index.results import SearchFilters
+
+MAX_EXPANSIONS = 100
+
+
+@dataclass
+class Spec:
+    # lang -> list of leaves; a leaf is a tuple of per-position form sets (length 1 for a word)
+    leaves: dict[str, list[tuple[frozenset[str], ...]]] = field(default_factory=dict)
+
+    def add(self, lang: str, leaf: tuple[frozenset[str], ...]) -> None:
+        if leaf and leaf not in self.leaves.setdefault(lang, []):
+            self.leaves[lang].append(leaf)
+
+
+@dataclass
+class Compiled:
+    query: object  # whoosh.query.Query, or None when every word was a stop word
+    spec: Spec
+    notices: list[str]
+    words: list[str]  # plain words of the query, for "did you mean"
+
+
+def _analysed(lang: str, text: str) -> list[tuple[str, ...]]:
+    return [forms for forms, _, _ in S.analyze(lang, text)]
+
+
+def _text_query(fieldname: str, tokens: list[tuple[str, ...]]):
+    from whoosh.query import Or, Phrase, Term
+
+    if len(tokens) == 1:
+        forms = tokens[0]
+        return Term(fieldname, forms[0]) if len(forms) == 1 else Or([Term(fieldname, f) for f in forms])
+    # Every indexed word carries its stem(fold(word)) form (the last one), so phrases use it.
+    return Phrase(fieldname, [forms[-1] for forms in tokens])
+
+
+def _leaf(tokens: list[tuple[str, ...]]) -> tuple[frozenset[str], ...]:
+    if len(tokens) == 1:
+        return (frozenset(tokens[0]),)
+    return tuple(frozenset({forms[-1]}) for forms in tokens)
+
+
+class _Compiler:
+    def __init__(self, reader):
+        self.reader = reader
+        self.spec = Spec()
+        self.notices: list[str] = []
+        self.stopped: list[str] = []
+        self.words: list[str] = []
+
+    def compile(self, node):
+        from whoosh.query import And, AndNot, Or
+
+        if isinstance(node, Q.Phrase):
+            self.words.extend(m.group() for m in S.WORD_RE.finditer(node.text))
+            return self.text(node.text)
+        if isinstance(node, Q.Word):
+            self.words.append(node.text)
+            if node.prefix:
+                return self.expanded(node.text, self.prefix_words(node.text), f"{node.text}*")
+            if node.fuzzy:
+                return self.expanded(node.text, self.fuzzy_words(node.text, node.fuzzy), f"{node.text}~{node.fuzzy}")
+            return self.text(node.text)
+        if isinstance(node, Q.Not):
+            return ("not", self.compile(node.item))
+        parts = [self.compile(x) for x in node.items]
+        if isinstance(node, Q.Or):
+            parts = [p for p in parts if p is not None and not isinstance(p, tuple)]
+            return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
+        pos = [p for p in parts if p is not None and not isinstance(p, tuple)]
+        neg = [p[1] for p in parts if isinstance(p, tuple) and p[1] is not None]
+        if not pos:
+            return None
+        q = And(pos) if len(pos) > 1 else pos[0]
+        return AndNot(q, Or(neg) if len(neg) > 1 else neg[0]) if neg else q
+
+    def text(self, text: str):
+        from whoosh.query import Or
+
+        parts = []
+        for lang in S.TEXT_LANGS:
+            tokens = _analysed(lang, text)
+            if tokens:
+                parts.append(_text_query(S.text_field(lang), tokens))
+                self.spec.add(lang, _leaf(tokens))
+        if not parts:
+            self.stopped.append(text)
+            return None
+        return Or(parts) if len(parts) > 1 else parts[0]
+
+    def expanded(self, typed: str, words: list[str], shown: str):
+        from whoosh.query import NullQuery, Or, Term
+
+        by_field: dict[str, set[str]] = {}
+        for w in words:
+            for lang in S.TEXT_LANGS:
+                for forms, _, _ in S.analyze(lang, w):
+                    by_field.setdefault(lang, set()).update(forms)
+                    self.spec.add(lang, (frozenset(forms),))
+        if not by_field:
+            return NullQuery  # matches nothing; "did you mean" may help
+        terms = [Term(S.text_field(lang), f) for lang, forms in by_field.items() for f in sorted(forms)]
+        return Or(terms) if len(terms) > 1 else terms[0]
+
+    def _ranked(self, candidates: list[str], shown: str) -> list[str]:
+        if len(candidates) <= MAX_EXPANSIONS:
+            return candidates
+        candidates.sort(key=lambda w: -self.reader.doc_frequency(S.VOCAB, w))
+        self.notices.append(f"{shown} matches {len(candidates)} words: searched the {MAX_EXPANSIONS} most common.")
+        return candidates[:MAX_EXPANSIONS]
+
+    def prefix_words(self, text: str) -> list[str]:
+        prefix = S.fold(text)
+        found = [t.decode("utf-8") if isinstance(t, bytes) else t for t in self.reader.expand_prefix(S.VOCAB, prefix)]
+        return self._ranked(found, f"{text}*")
+
+    def fuzzy_words(self, text: str, maxdist: int) -> list[str]:
+        folded = S.fold(text)
+        found = [t.decode("utf-8") if isinstance(t, bytes) else t
+                 for t in self.reader.terms_within(S.VOCAB, folded, maxdist, prefix=1)]
+        return self._ranked(sorted(set(found) | {folded}), f"{text}~{maxdist}")
+
+
+def compile_query(parsed: Q.ParsedQuery, reader) -> Compiled:
+    c = _Compiler(reader)
+    q = c.compile(parsed.node)
+    if c.stopped:
+        c.notices.append("Ignored words too common to search for: " + ", ".join(c.stopped) + ".")
+    return Compiled(query=q, spec=c.spec, notices=c.notices, words=c.words)
+
+
+def filter_query(filters: SearchFilters):
+    """Whoosh query for the filters, or None when there are none."""
+    from whoosh.query import And, NumericRange, Or, Term
+
+    parts = []
+    if filters.languages:
+        langs = sorted({code.lower() for code in filters.languages})
+        parts.append(Or([Term(S.LANG, code) for code in langs]) if len(langs) > 1 else Term(S.LANG, langs[0]))
+    if filters.since or filters.until:
+        lo = S.date_key(filters.since.isoformat()) if filters.since else 1
+        hi = S.date_key(filters.until.isoformat()) if filters.until else None
+        parts.append(NumericRange(S.DATE, max(lo, 1), hi))
+    if filters.video_ids:
+        ids = sorted(set(filters.video_ids))
+        parts.append(Or([Term(S.VIDEO, v) for v in ids]) if len(ids) > 1 else Term(S.VIDEO, ids[0]))
+    title = [w for w in S.fold_words(filters.title or "")]
+    for w in title:
+        parts.append(Term(S.TITLE, w))
+    if not parts:
+        return None
+    return And(parts) if len(parts) > 1 else parts[0]

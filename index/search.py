@@ -1,0 +1,312 @@
+"""SearchIndex: the search engine behind the CLI and the UI.
+
+One SearchIndex per index folder and process (Streamlit caches it). It keeps one Whoosh
+searcher and the per-generation tables derived from it (video metadata, passage → video and
+passage → start arrays). Before each call it checks whether the index changed (a commit by
+another process, or the folder swapped by `rebuild`) and then opens a NEW searcher — never
+`refresh()`, which doubles hits after a merge (TESTING.md). Calls are serialised with a lock,
+so one instance is safe to share across threads.
+
+Public API (all times float seconds):
+- search(query, filters=SearchFilters(), sort="relevance"|"date"|"date-asc", limit=20,
+  hits_per_video=5, lead_in=2.0) -> SearchResult. Videos are ranked by their best passage
+  (relevance) or by upload date; each carries its best moments (jump = first matched word's start
+  minus lead_in), hit_count (matching passages) and positions (for a timeline: the exact first
+  matched word for the moments shown, the passage start for the others).
+  Raises QueryError for a query that cannot be run (see index.query); repaired syntax and ignored
+  words are explained in SearchResult.notice. "Did you mean" suggestions come when few videos match.
+- stats() -> ArchiveStats;  videos() -> list[Video] (newest first).
+- matching_segments(query, video_id) -> set[int]: ids of the segments of that video that contain a
+  matched word (to highlight them in a full transcript view).
+- highlight(query, text, language) -> str: `text` HTML-escaped with the matched words in <mark>.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index import schema as S
+from index.build import open_index
+from index.compile import compile_query, filter_query
+from index.errors import IndexNotBuilt
+from index.moments import highlight_html, locate, snippet
+from index.query import parse
+from index.results import ArchiveStats, Moment, SearchFilters, SearchResult, VideoHits
+from ingest.links import deep_link
+from ingest.records import Video
+
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
+
+
+@dataclass
+class _Generation:
+    """A searcher and the tables derived from it; replaced as a whole when the index changes."""
+
+    searcher: object
+    inode: int
+    videos: dict  # video id -> video document payload
+    doc_video: list  # passage docnum -> video id
+    doc_start: list  # passage docnum -> start ms
+
+
+class SearchIndex:
+    def __init__(self, index_dir: Path | str):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        self._gen: _Generation | None = None
+        with self._lock:
+            gen = self._current()
+            if not gen.videos:
+                raise IndexNotBuilt(f"the search index in {self.index_dir} is empty: run `sessions index`")
+
+    # -- generation management ------------------------------------------------------------
+    def _inode(self) -> int:
+        try:
+            return os.stat(self.index_dir).st_ino
+        except FileNotFoundError:
+            raise IndexNotBuilt(f"no search index in {self.index_dir}: run `sessions index`") from None
+
+    def _current(self) -> _Generation:
+        inode = self._inode()
+        gen = self._gen
+        if gen is not None and gen.inode == inode:
+            try:
+                if gen.searcher.up_to_date():
+                    return gen
+            except Exception:  # the TOC vanished mid-swap: reopen below
+                pass
+        if gen is not None:
+            gen.searcher.close()
+            self._gen = None
+        ix = open_index(self.index_dir)
+        searcher = ix.searcher()
+        self._gen = _Generation(searcher, inode, *self._tables(searcher))
+        return self._gen
+
+    @staticmethod
+    def _tables(searcher):
+        from whoosh.query import Term
+
+        videos = {}
+        for docnum in searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)):
+            payload = searcher.stored_fields(docnum)[S.PAYLOAD]
+            videos[payload["video"]["id"]] = payload
+        reader = searcher.reader()
+        doc_video = list(reader.column_reader(S.VIDEO, translate=True)) if reader.doc_count_all() else []
+        doc_start = list(reader.column_reader(S.START, translate=True)) if reader.doc_count_all() else []
+        return videos, doc_video, doc_start
+
+    def close(self) -> None:
+        with self._lock:
+            if self._gen is not None:
+                self._gen.searcher.close()
+                self._gen = None
+
+    # -- search ---------------------------------------------------------------------------
+    def search(self, query: str, filters: SearchFilters | None = None, sort: str = "relevance",
+               limit: int = 20, hits_per_video: int = 5, lead_in: float = 2.0) -> SearchResult:
+        t0 = time.perf_counter()
+        filters = filters or SearchFilters()
+        parsed = parse(query)
+        if sort not in {"relevance", "date", "date-asc"}:
+            raise ValueError(f"unknown sort {sort!r}")
+        limit, hits_per_video = max(1, int(limit)), max(1, int(hits_per_video))
+        with self._lock:
+            gen = self._current()
+            searcher = gen.searcher
+            compiled = compile_query(parsed, searcher.reader())
+            notices = list(parsed.notices) + compiled.notices
+            if compiled.query is None:
+                return SearchResult(query=query, notice=" ".join(notices) or None,
+                                    elapsed=time.perf_counter() - t0)
+            fq = filter_query(filters)
+            full = _and(compiled.query, fq)
+
+            counts: dict[str, int] = defaultdict(int)
+            starts: dict[str, list[int]] = defaultdict(list)
+            for docnum in searcher.docs_for_query(full):
+                vid = gen.doc_video[docnum]
+                counts[vid] += 1
+                starts[vid].append(gen.doc_start[docnum])
+
+            chosen = self._choose(searcher, gen, full, counts, sort, limit, hits_per_video)
+            videos = [self._video_hits(gen, vid, docs, counts[vid], starts[vid], compiled.spec, lead_in)
+                      for vid, docs in chosen]
+            suggestions = ()
+            if len(counts) < SUGGEST_BELOW:
+                suggestions = _suggest(searcher.reader(), query, compiled.words)
+        return SearchResult(
+            query=query,
+            videos=tuple(videos),
+            total_videos=len(counts),
+            total_hits=sum(counts.values()),
+            suggestions=suggestions,
+            notice=" ".join(notices) or None,
+            elapsed=time.perf_counter() - t0,
+        )
+
+    def _choose(self, searcher, gen, full, counts, sort, limit, per_video):
+        """[(video id, [(docnum, score), ...best first]), ...] for the videos to show, in order."""
+        from whoosh.sorting import FieldFacet
+
+        if not counts:
+            return []
+        if sort == "relevance":
+            q = full
+        else:
+            def key(vid):
+                return gen.videos.get(vid, {}).get("video", {}).get("upload_date") or ""
+
+            ordered = sorted(counts, key=lambda v: (key(v), v), reverse=(sort == "date"))
+            if sort == "date":  # unknown dates last
+                ordered = [v for v in ordered if key(v)] + [v for v in ordered if not key(v)]
+            ids = ordered[:limit]
+            q = _and(full, _any_video(ids))
+        results = searcher.search(q, limit=limit * per_video, collapse=FieldFacet(S.VIDEO),
+                                  collapse_limit=per_video)
+        grouped: dict[str, list] = {}
+        for hit in results:
+            grouped.setdefault(gen.doc_video[hit.docnum], []).append((hit.docnum, hit.score))
+        order = list(grouped) if sort == "relevance" else [v for v in ids if v in grouped]
+        return [(vid, grouped[vid]) for vid in order[:limit]]
+
+    def _video_hits(self, gen, vid, docs, count, passage_starts, spec, lead_in) -> VideoHits:
+        meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}
+        video = Video.from_dict(meta["video"])
+        moments = []
+        seen = set()
+        exact = {}
+        for docnum, score in docs:
+            payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
+            located = locate(payload, spec, payload.get("lang"))
+            word_ms = located.word_ms if located else payload["segs"][0][1]
+            if word_ms in seen:  # the same words found again in the overlapping passage
+                continue
+            seen.add(word_ms)
+            exact[gen.doc_start[docnum]] = word_ms
+            plain, snippet_html, seg_start, seg_end = snippet(payload, located)
+            word_time = word_ms / 1000
+            jump = max(0.0, word_time - lead_in)
+            moments.append(Moment(jump=jump, word_time=word_time, segment_start=seg_start / 1000,
+                                  segment_end=seg_end / 1000, text=plain, snippet_html=snippet_html,
+                                  score=float(score), link=deep_link(video, jump)))
+        positions = sorted({exact.get(ms, ms) / 1000 for ms in passage_starts})
+        return VideoHits(
+            video=video,
+            language=meta.get("lang"),
+            duration=meta.get("duration"),
+            hit_count=count,
+            moments=tuple(moments),
+            positions=tuple(positions),
+            score=moments[0].score if moments else 0.0,
+        )
+
+    # -- for the transcript view ----------------------------------------------------------
+    def matching_segments(self, query: str, video_id: str) -> set[int]:
+        parsed = parse(query)
+        out: set[int] = set()
+        with self._lock:
+            gen = self._current()
+            compiled = compile_query(parsed, gen.searcher.reader())
+            if compiled.query is None:
+                return out
+            q = _and(compiled.query, _any_video([video_id]))
+            for docnum in gen.searcher.docs_for_query(q):
+                payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
+                located = locate(payload, compiled.spec, payload.get("lang"))
+                if located is None:
+                    continue
+                for s, _e in located.spans:
+                    for seg in payload["segs"]:
+                        if seg[3] <= s < seg[4]:
+                            out.add(seg[0])
+        return out
+
+    def highlight(self, query: str, text: str, language: str | None) -> str:
+        parsed = parse(query)
+        with self._lock:
+            compiled = compile_query(parsed, self._current().searcher.reader())
+        return highlight_html(text, compiled.spec, language)
+
+    # -- archive --------------------------------------------------------------------------
+    def videos(self) -> list[Video]:
+        with self._lock:
+            metas = list(self._current().videos.values())
+        vids = [Video.from_dict(m["video"]) for m in metas]
+        return sorted(vids, key=lambda v: (v.upload_date or "", v.title), reverse=True)
+
+    def stats(self) -> ArchiveStats:
+        with self._lock:
+            metas = list(self._current().videos.values())
+        langs: dict[str, int] = defaultdict(int)
+        for m in metas:
+            langs[m.get("lang") or "unknown"] += 1
+        dates = sorted(d for m in metas if (d := m["video"].get("upload_date")))
+        indexed = max((m.get("indexed", "") for m in metas), default="") or None
+        return ArchiveStats(
+            videos=len(metas),
+            hours=sum(m.get("duration") or 0 for m in metas) / 3600,
+            segments=sum(m.get("segments", 0) for m in metas),
+            languages=dict(sorted(langs.items())),
+            first_date=dates[0] if dates else None,
+            last_date=dates[-1] if dates else None,
+            last_indexed=indexed or _mtime_iso(self.index_dir),
+        )
+
+
+def _and(q, fq):
+    from whoosh.query import And
+
+    return q if fq is None else And([q, fq])
+
+
+def _any_video(ids):
+    from whoosh.query import Or, Term
+
+    terms = [Term(S.VIDEO, v) for v in ids]
+    return terms[0] if len(terms) == 1 else Or(terms)
+
+
+def _mtime_iso(path: Path) -> str | None:
+    try:
+        ts = max(p.stat().st_mtime for p in path.iterdir())
+    except (OSError, ValueError):
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _suggest(reader, query: str, words: list[str]) -> tuple[str, ...]:
+    """One corrected query: each word missing from the vocabulary replaced by its nearest known word."""
+    import re
+
+    corrected = query
+    changed = False
+    for word in words:
+        folded = S.fold(word)
+        if len(folded) < 3 or reader.doc_frequency(S.VOCAB, folded) > 0:
+            continue
+        candidates = [t.decode("utf-8") if isinstance(t, bytes) else t
+                      for t in reader.terms_within(S.VOCAB, folded, 2, prefix=1)]
+        candidates = [c for c in candidates if c != folded]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda c: (_edits(folded, c), -reader.doc_frequency(S.VOCAB, c), c))
+        corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, corrected, count=1)
+        changed = True
+    return (corrected,) if changed and corrected != query else ()

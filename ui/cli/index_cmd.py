@@ -1,0 +1,43 @@
+"""`sessions index [--rebuild]`: bring the search index in line with transcripts/."""
+
+from __future__ import annotations
+
+import click
+
+from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
+
+
+@click.command("index")
+@click.option("--rebuild", "clean", is_flag=True, help="Start from an empty index instead of updating by checksum.")
+@click.pass_context
+@domain_errors
+def index(ctx: click.Context, clean: bool) -> None:
+    """Index new, changed and removed transcripts (incremental by checksum)."""
+    from index.build import rebuild, update
+    from ingest.store import TranscriptStore
+
+    config = load_cli_config(ctx)
+    store = TranscriptStore(config.paths.transcripts)
+    bar = None
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="indexing", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        report = (rebuild if clean else update)(store, config.paths.index, on_progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for name, reason in report.corrupt:
+        click.echo(f"skipped corrupt transcript {name}: {reason}", err=True)
+    click.echo(
+        f"{'rebuilt' if clean else 'updated'} index: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, {len(report.corrupt)} corrupt; "
+        f"{report.videos} videos in {config.paths.index}"
+    )
+    if report.corrupt:
+        raise SystemExit(EXIT_FAILED)

@@ -1,0 +1,82 @@
+"""`sessions search QUERY`: search the archive from the terminal (readable text or JSON)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import asdict
+
+import click
+
+from ui.cli import domain_errors, load_cli_config
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+def clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def terminal_snippet(snippet_html: str) -> str:
+    """Plain text with matched words in «», from the escaped HTML snippet."""
+    return html.unescape(_MARK.sub(lambda m: f"«{m.group(1)}»", snippet_html))
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only sessions in this language (repeatable): en, fr, es.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Uploaded on or after YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Uploaded on or before YYYY-MM-DD.")
+@click.option("--video", "videos", multiple=True, metavar="ID", help="Only this video id (repeatable).")
+@click.option("--title", default="", help="Words that must appear in the session title.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "date-asc"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Sessions to show (default: [index] results_limit).")
+@click.option("--hits", "hits_per_video", type=click.IntRange(min=1), help="Moments per session (default: [index] hits_per_video).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@domain_errors
+def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per_video, as_json) -> None:
+    """Find the moments where QUERY was said.
+
+    QUERY syntax: words (all must match), "exact phrase", OR, NOT / -word, (grouping),
+    word~ (fuzzy), pref* (prefix). See the README for details.
+    """
+    from index.results import SearchFilters
+    from index.search import SearchIndex
+
+    config = load_cli_config(ctx)
+    filters = SearchFilters(
+        languages=tuple(langs),
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        video_ids=tuple(videos),
+        title=title,
+    )
+    result = SearchIndex(config.paths.index).search(
+        query, filters=filters, sort=sort,
+        limit=limit or config.index.results_limit,
+        hits_per_video=hits_per_video or config.index.hits_per_video,
+        lead_in=config.index.lead_in,
+    )
+    if as_json:
+        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1, default=str))
+        return
+    if result.notice:
+        click.echo(f"note: {result.notice}")
+    click.echo(f"{result.total_videos} session(s), {result.total_hits} passage(s) for {query!r} "
+               f"({result.elapsed:.2f} s)")
+    for n, hits in enumerate(result.videos, 1):
+        v = hits.video
+        details = [v.upload_date or "date unknown", hits.language or "?"]
+        if hits.duration:
+            details.append(clock(hits.duration))
+        details.append(f"{hits.hit_count} hit{'s' if hits.hit_count != 1 else ''}")
+        click.echo(f"\n{n}. {v.title or v.id}  ({' · '.join(details)})")
+        for m in hits.moments:
+            click.echo(f"   [{clock(m.word_time)}] {terminal_snippet(m.snippet_html)}")
+            if m.link:
+                click.echo(f"              {m.link}")
+    for s in result.suggestions:
+        click.echo(f"\ndid you mean: {s}")
