@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import shutil
 import subprocess
 import zipfile
@@ -74,6 +75,8 @@ def test_srt_reads_back_with_pysrt():
     # The second segment (7.1 s) is longer than a cue may stay on screen: cut at word times.
     assert len(subs) == 3
     assert subs[1].start.ordinal == 3200 and subs[-1].end.ordinal == 10300
+    assert subs[1].text == "ask not what your country can do for you,"  # cut where the clause ends
+    assert (subs[2].start.ordinal, subs[2].text) == (6800, "ask what you can do for your country.")
     assert " ".join(s.text.replace("\n", " ") for s in subs) == clean_text(t.text)
     for sub in subs:
         assert sub.end.ordinal > sub.start.ordinal
@@ -115,6 +118,23 @@ def test_cues_are_wrapped_into_short_lines_and_blank_segments_dropped():
     for cue in cues:
         assert all(0 < len(line) <= 42 for line in cue.text.split("\n"))
         assert cue.end - cue.start <= CUE_SECONDS
+
+
+def test_cues_stay_within_limits_whatever_the_pauses_and_punctuation():
+    rng = random.Random(7)
+    words, t = [], 0.0
+    for i in range(400):
+        t += rng.choice([0.05, 0.1, 0.3, 2.5, 6.9])  # short gaps and long pauses
+        length = rng.uniform(0.1, 0.9)
+        words.append(Word(t, t + length, f" w{i}" + rng.choice(["", "", "", ",", ".", "?"])))
+        t += length
+    segment = Segment(0, words[0].start, words[-1].end, "".join(w.word for w in words), tuple(words))
+    cues = subtitle_cues(Transcript(jfk_transcript().video, info(), (segment,)))
+    assert " ".join(c.text.replace("\n", " ") for c in cues) == clean_text(segment.text)  # nothing lost
+    for cue in cues:
+        one_word = " " not in cue.text.replace("\n", " ")
+        assert one_word or (cue.end - cue.start <= CUE_SECONDS and len(cue.text.replace("\n", " ")) <= CUE_CHARS)
+    assert all(a.start <= b.start for a, b in zip(cues, cues[1:], strict=False))
 
 
 # -- VTT ---------------------------------------------------------------------------------------

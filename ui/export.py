@@ -127,24 +127,38 @@ def _cue(start: float, end: float, text: str) -> Cue:
     return Cue(start=start, end=end, text=_wrap(text))
 
 
+_CLAUSE_END = (",", ".", "?", "!", ";", ":", "…", "»", '"')
+
+
 def _split_by_words(words) -> list[Cue]:
-    """Cut at word boundaries so each cue stays short; its times are its words' times."""
+    """Cut at word boundaries so each cue stays short; its times are its words' times.
+
+    When a cue is full, it ends after the last punctuation in its second half if there is one,
+    so cues follow the sentence instead of stopping mid-clause.
+    """
     cues: list[Cue] = []
+
+    def emit(group: list) -> None:
+        text = clean_text("".join(w.word for w in group))
+        cues.append(_cue(group[0].start, max(w.end for w in group), text))
+
+    def too_long(group: list, word) -> bool:
+        text = clean_text("".join(w.word for w in [*group, word]))
+        return len(text) > CUE_CHARS or word.end - group[0].start > CUE_SECONDS
+
     group: list = []
-
-    def flush() -> None:
-        if group:
-            text = clean_text("".join(w.word for w in group))
-            cues.append(_cue(group[0].start, max(w.end for w in group), text))
-            group.clear()
-
     for word in words:
-        if group:
-            text = clean_text("".join(w.word for w in [*group, word]))
-            if len(text) > CUE_CHARS or word.end - group[0].start > CUE_SECONDS:
-                flush()
+        while group and too_long(group, word):
+            cut = len(group)
+            for i in range(len(group) - 1, len(group) // 2 - 1, -1):
+                if group[i].word.strip().endswith(_CLAUSE_END):
+                    cut = i + 1
+                    break
+            emit(group[:cut])
+            group = group[cut:]
         group.append(word)
-    flush()
+    if group:
+        emit(group)
     return cues
 
 
