@@ -26,8 +26,11 @@ def youtube_id(video: Video) -> str | None:
 def youtube_id_from_url(url: str) -> str | None:
     if not url:
         return None
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").lower()
+    try:
+        parsed = urlparse(url)
+        host = (parsed.hostname or "").lower()
+    except ValueError:  # malformed (e.g. "http://[") metadata from a feed: not a YouTube URL
+        return None
     if host not in _YT_HOSTS:
         return None
     candidate = None
@@ -68,7 +71,11 @@ def deep_link(video: Video, seconds: float) -> str:
     # Media fragments (`#t=`) are understood by browsers' players for http(s) and file URLs.
     if "://" in target:
         # Only schemes a player opens: a feed could carry `javascript://…`, which must never become a link.
-        if urlparse(target).scheme.lower() not in _LINK_SCHEMES:
+        try:
+            scheme = urlparse(target).scheme.lower()
+        except ValueError:
+            return ""
+        if scheme not in _LINK_SCHEMES:
             return ""
         base = target.split("#", 1)[0]
     else:

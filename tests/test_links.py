@@ -42,6 +42,7 @@ def test_youtube_ids_are_found_in_every_common_url_shape(url):
         "https://www.youtube.com/@UCLGLearning/videos",
         f"https://www.youtube.com/playlist?list={YT}",
         "/srv/media/jfk.flac",
+        "http://[",
     ],
 )
 def test_other_urls_have_no_youtube_id(url):
@@ -82,7 +83,7 @@ def test_deep_link_to_a_local_file_is_a_file_uri(tmp_path):
     assert "%233" in link
 
 
-@pytest.mark.parametrize("url", ["javascript://%0Aalert(1)", "data://text/html,<script>", "vbscript://x"])
+@pytest.mark.parametrize("url", ["javascript://%0Aalert(1)", "data://text/html,<script>", "vbscript://x", "http://["])
 def test_no_link_for_schemes_a_player_does_not_open(url):
     assert deep_link(Video(id="x", title="", webpage_url=url), 5) == ""
 
