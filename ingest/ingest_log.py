@@ -59,7 +59,7 @@ class VideoEntry:
 class RunEntry:
     started: str
     sources: tuple[str, ...] = ()
-    status: str = "running"  # running | finished | interrupted (the process died)
+    status: str = "running"  # running | finished | stopped (an error ended it) | interrupted (the process died)
     finished: str = ""
     pid: int = 0
     new: int = 0
@@ -67,6 +67,7 @@ class RunEntry:
     failed: int = 0
     audio_seconds: float = 0.0
     elapsed: float = 0.0
+    error: str = ""  # why a stopped run stopped
 
 
 @dataclass
@@ -153,6 +154,11 @@ class IngestLog:
         self.runs[-1] = replace(self.runs[-1], status="finished", finished=now_iso(), new=new, skipped=skipped,
                                 failed=failed, audio_seconds=round(audio_seconds, 2), elapsed=round(elapsed, 2))
         self.save()
+
+    def stop_run(self, error: str) -> None:
+        if self.runs and self.runs[-1].status == "running":
+            self.runs[-1] = replace(self.runs[-1], status="stopped", finished=now_iso(), error=error)
+            self.save()
 
     def last_run(self) -> RunEntry | None:
         return self.runs[-1] if self.runs else None

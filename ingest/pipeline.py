@@ -266,26 +266,36 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
         _clean_leftovers(store, options)
         log = IngestLog.load(options.state_dir)
         log.start_run(sources)
-        reindexed = _reindex_pending(log, store, on_stored)
-        plan = plan_ingest(sources, store=store, options=options, on_event=emit)
-        _remember_done(log, store, plan.done)
-        emit(Listed(plan))
-        run = _Run(plan, store, options, log, transcriber, on_stored, emit)
-        run.execute()
-        report = IngestReport(
-            stored=tuple(run.stored),
-            skipped=len(plan.done),
-            failed=tuple(run.failed),
-            listing_failures=plan.listing_failures,
-            filtered_out=plan.filtered_out,
-            audio_seconds=run.audio_seconds,
-            elapsed=time.monotonic() - started,
-            reindexed=reindexed,
-        )
-        log.finish_run(new=len(report.stored), skipped=report.skipped,
-                       failed=len(report.failed) + len(report.listing_failures),
-                       audio_seconds=report.audio_seconds, elapsed=report.elapsed)
-        return report
+        try:
+            return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, started)
+        except BaseException as exc:
+            log.stop_run(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            raise
+
+
+def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore, options: IngestOptions,
+                   transcriber: TranscriberSource, on_stored: OnStored | None, emit: OnEvent, log: IngestLog,
+                   started: float) -> IngestReport:
+    reindexed = _reindex_pending(log, store, on_stored)
+    plan = plan_ingest(sources, store=store, options=options, on_event=emit)
+    _remember_done(log, store, plan.done)
+    emit(Listed(plan))
+    run = _Run(plan, store, options, log, transcriber, on_stored, emit)
+    run.execute()
+    report = IngestReport(
+        stored=tuple(run.stored),
+        skipped=len(plan.done),
+        failed=tuple(run.failed),
+        listing_failures=plan.listing_failures,
+        filtered_out=plan.filtered_out,
+        audio_seconds=run.audio_seconds,
+        elapsed=time.monotonic() - started,
+        reindexed=reindexed,
+    )
+    log.finish_run(new=len(report.stored), skipped=report.skipped,
+                   failed=len(report.failed) + len(report.listing_failures),
+                   audio_seconds=report.audio_seconds, elapsed=report.elapsed)
+    return report
 
 
 def _clean_leftovers(store: TranscriptStore, options: IngestOptions) -> None:

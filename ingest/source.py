@@ -351,7 +351,7 @@ def _clean_message(message: str) -> str:
 
 # (pattern, reason, transient). First match wins: specific YouTube states before HTTP codes.
 _RULES: tuple[tuple[str, str, bool], ...] = (
-    (r"confirm you.?re not a bot|sign in to confirm you|not a bot", "bot-check", False),
+    (r"confirm you.?re not a bot|not a bot", "bot-check", False),
     (r"confirm your age|age[- ]restricted|inappropriate for some users", "age-restricted", False),
     (r"private video|video is private|this playlist is private", "private", False),
     (r"members[- ]only|join this channel", "members-only", False),

@@ -70,8 +70,8 @@ def standard_items() -> list[FeedItem]:
     ]
 
 
-@pytest.fixture
-def feed() -> Iterator:
+@pytest.fixture(name="feed")
+def feed_fixture() -> Iterator:
     started: list[LocalFeed] = []
 
     def start(items: list[FeedItem], title: str = "Test channel") -> LocalFeed:
