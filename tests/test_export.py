@@ -29,6 +29,7 @@ from ui.export import (
     export_text,
     export_zip,
     get_writer,
+    join_words,
     srt_time,
     subtitle_cues,
     vtt_time,
@@ -118,6 +119,18 @@ def test_cues_are_wrapped_into_short_lines_and_blank_segments_dropped():
     for cue in cues:
         assert all(0 < len(line) <= 42 for line in cue.text.split("\n"))
         assert cue.end - cue.start <= CUE_SECONDS
+
+
+def test_words_without_leading_spaces_are_joined_with_spaces():
+    # Our engines strip each word ("so"); raw Whisper keeps a leading space (" so"): both must read right.
+    stripped = tuple(Word(w.start, w.end, w.word.strip()) for s in jfk_transcript().segments for w in s.words)
+    assert join_words(stripped) == clean_text(jfk_transcript().text)
+    t = Transcript(jfk_transcript().video, info(), (Segment(0, 0.0, 10.3, jfk_transcript().text, stripped),))
+    texts = [c.text.replace("\n", " ") for c in subtitle_cues(t)]
+    assert " ".join(texts) == clean_text(t.text)
+    # 10.3 s is too long for one cue: the cut falls at a comma followed by a pause.
+    assert texts == ["And so my fellow Americans, ask not what your country can do for you,",
+                     "ask what you can do for your country."]
 
 
 def test_cues_stay_within_limits_whatever_the_pauses_and_punctuation():
@@ -257,3 +270,33 @@ def test_zip_refuses_the_same_video_twice_and_unknown_formats():
         export_zip([], "odt")
     with zipfile.ZipFile(io.BytesIO(export_zip([], "txt"))) as archive:
         assert archive.namelist() == []
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_subtitles_of_a_real_transcription_play(tiny_en_model, tmp_path):
+    """tiny.en on jfk.flac (real word times) → SRT and VTT that pysrt, webvtt-py and ffprobe accept."""
+    from ingest.engines import TranscribeOptions, load_engine
+    from ingest.transcribe import transcribe_file
+    from tests.support.media import media
+
+    engine = load_engine(TranscribeOptions(model=str(tiny_en_model), language="en", beam_size=1, vad=False))
+    transcript = transcribe_file(media("jfk.flac"), engine)
+    words = clean_text(transcript.text).lower().split()
+    assert "americans" in " ".join(words) and words[-1].startswith("country")
+
+    srt = pysrt.from_string(export_text(transcript, "srt"), error_handling=pysrt.ERROR_RAISE)
+    vtt = webvtt.from_string(export_text(transcript, "vtt")).captions
+    cues = subtitle_cues(transcript)
+    assert len(srt) == len(vtt) == len(cues) >= 2
+    assert " ".join(c.text.replace("\n", " ") for c in srt) == " ".join(clean_text(s.text) for s in transcript.segments)
+    for sub, cap in zip(srt, vtt, strict=True):
+        assert 0 < sub.end.ordinal - sub.start.ordinal <= CUE_SECONDS * 1000
+        assert (_vtt_ms(cap.start), _vtt_ms(cap.end)) == (sub.start.ordinal, sub.end.ordinal)
+    assert srt[-1].end.ordinal <= 11_000  # inside the 11 s recording
+    if shutil.which("ffprobe"):
+        path = tmp_path / "jfk.vtt"
+        path.write_bytes(export_bytes(transcript, "vtt"))
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_packets", "-of", "json", str(path)],
+                             capture_output=True, text=True, timeout=60, check=True)
+        assert len(json.loads(out.stdout)["packets"]) == len(cues)

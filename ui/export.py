@@ -130,36 +130,45 @@ def _cue(start: float, end: float, text: str) -> Cue:
 _CLAUSE_END = (",", ".", "?", "!", ";", ":", "…", "»", '"')
 
 
-def _split_by_words(words) -> list[Cue]:
-    """Cut at word boundaries so each cue stays short; its times are its words' times.
-
-    When a cue is full, it ends after the last punctuation in its second half if there is one,
-    so cues follow the sentence instead of stopping mid-clause.
-    """
-    cues: list[Cue] = []
-
-    def emit(group: list) -> None:
-        text = clean_text("".join(w.word for w in group))
-        cues.append(_cue(group[0].start, max(w.end for w in group), text))
-
-    def too_long(group: list, word) -> bool:
-        text = clean_text("".join(w.word for w in [*group, word]))
-        return len(text) > CUE_CHARS or word.end - group[0].start > CUE_SECONDS
-
-    group: list = []
+def join_words(words) -> str:
+    """The words' text as one line, whether the engine kept Whisper's leading spaces (" so") or not ("so")."""
+    out: list[str] = []
     for word in words:
-        while group and too_long(group, word):
-            cut = len(group)
-            for i in range(len(group) - 1, len(group) // 2 - 1, -1):
-                if group[i].word.strip().endswith(_CLAUSE_END):
-                    cut = i + 1
-                    break
-            emit(group[:cut])
-            group = group[cut:]
-        group.append(word)
-    if group:
-        emit(group)
-    return cues
+        text = word.word
+        if out and not out[-1][-1:].isspace() and not text[:1].isspace():
+            out.append(" ")
+        out.append(text)
+    return clean_text("".join(out))
+
+
+def _split_by_words(words) -> list[Cue]:
+    """Cut at word boundaries until every cue fits; its times are its words' times.
+
+    Each cut is chosen to balance the two sides (characters and seconds) and prefers the end
+    of a clause or a pause, so cues follow the speech instead of leaving a word or two behind.
+    """
+    if len(words) == 1 or _fits(words):
+        return [_cue(words[0].start, max(w.end for w in words), join_words(words))]
+    best = min(range(1, len(words)), key=lambda i: _cut_cost(words, i))
+    return _split_by_words(words[:best]) + _split_by_words(words[best:])
+
+
+def _fits(words) -> bool:
+    return len(join_words(words)) <= CUE_CHARS and words[-1].end - words[0].start <= CUE_SECONDS
+
+
+def _fullness(words) -> float:
+    return max(len(join_words(words)) / CUE_CHARS, (words[-1].end - words[0].start) / CUE_SECONDS)
+
+
+def _cut_cost(words, i: int) -> float:
+    """How full the fuller side is after cutting before words[i]; lower is better."""
+    cost = max(_fullness(words[:i]), _fullness(words[i:]))
+    if words[i - 1].word.strip().endswith(_CLAUSE_END):
+        cost *= 0.75
+    if words[i].start - words[i - 1].end >= 0.3:  # a pause in the speech
+        cost *= 0.85
+    return cost
 
 
 def _split_by_length(text: str, start: float, end: float) -> list[Cue]:
