@@ -88,6 +88,8 @@ class TranscriptStore:
             raise CorruptTranscript(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
         except RecursionError as exc:
             raise CorruptTranscript(path, "JSON nested too deeply") from exc
+        except ValueError as exc:  # e.g. an integer longer than Python's int-parsing limit
+            raise CorruptTranscript(path, f"invalid JSON: {exc}") from exc
         try:
             return Transcript.from_dict(data)
         except (ValueError, TypeError) as exc:

@@ -202,6 +202,7 @@ CORRUPT = {
     "newer-schema": (_valid_bytes().replace(b'"schema_version": 1', b'"schema_version": 7'), "schema_version 7"),
     "wrong-type": (_valid_bytes().replace(b'"start": 0.0', b'"start": "zero"', 1), "field 'start' must be a number"),
     "nested": (b"[" * 200_000 + b"]" * 200_000, "JSON nested too deeply"),
+    "huge-number": (b'{"schema_version": ' + b"9" * 5000 + b"}", "invalid JSON: Exceeds the limit"),
 }
 
 
