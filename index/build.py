@@ -78,9 +78,10 @@ def open_index(index_dir: Path, create: bool = False):
         raise
 
 
-def _writer(ix, timeout: float = WRITER_TIMEOUT, **kwargs):
+def _writer(ix, timeout: float | None = None, **kwargs):
     from whoosh.index import LockError
 
+    timeout = WRITER_TIMEOUT if timeout is None else timeout
     try:
         return ix.writer(timeout=timeout, delay=0.05, **kwargs)
     except LockError as exc:

@@ -36,6 +36,7 @@ class Compiled:
     spec: Spec
     notices: list[str]
     words: list[str]  # plain words of the query, for "did you mean"
+    only_common: bool = False  # every word searched is a stop word in English, French or Spanish
 
 
 def _analysed(lang: str, text: str) -> list[tuple[str, ...]]:
@@ -65,6 +66,7 @@ class _Compiler:
         self.notices: list[str] = []
         self.stopped: list[str] = []
         self.words: list[str] = []
+        self.common: list[bool] = []  # per searched text: is it only stop words in some language?
 
     def compile(self, node):
         from whoosh.query import And, AndNot, Or
@@ -96,6 +98,7 @@ class _Compiler:
         from whoosh.query import Or
 
         parts = []
+        self.common.append(any(not _analysed(lang, text) for lang in S.STEMMED_LANGS))
         for lang in S.TEXT_LANGS:
             tokens = _analysed(lang, text)
             if tokens:
@@ -144,7 +147,8 @@ def compile_query(parsed: Q.ParsedQuery, reader) -> Compiled:
     q = c.compile(parsed.node)
     if c.stopped:
         c.notices.append("Ignored words too common to search for: " + ", ".join(c.stopped) + ".")
-    return Compiled(query=q, spec=c.spec, notices=c.notices, words=c.words)
+    return Compiled(query=q, spec=c.spec, notices=c.notices, words=c.words,
+                    only_common=bool(c.common) and all(c.common))
 
 
 def filter_query(filters: SearchFilters):

@@ -123,6 +123,7 @@ class SearchIndex:
             compiled = compile_query(parsed, searcher.reader())
             notices = list(parsed.notices) + compiled.notices
             if compiled.query is None:
+                notices.append("Only very common words (stop words) were given: add a more specific word.")
                 return SearchResult(query=query, notice=" ".join(notices) or None,
                                     elapsed=time.perf_counter() - t0)
             fq = filter_query(filters)
@@ -138,6 +139,9 @@ class SearchIndex:
             chosen = self._choose(searcher, gen, full, counts, sort, limit, hits_per_video)
             videos = [self._video_hits(gen, vid, docs, counts[vid], starts[vid], compiled.spec, lead_in)
                       for vid, docs in chosen]
+            if not counts and compiled.only_common:
+                notices.append("Only very common words (stop words such as the, de, la) were searched: "
+                               "they are not indexed in their language; add a more specific word.")
             suggestions = ()
             if len(counts) < SUGGEST_BELOW:
                 suggestions = _suggest(searcher.reader(), query, compiled.words)
