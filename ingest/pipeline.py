@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -212,11 +212,12 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
 
 def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log: IngestLog | None = None) -> bool:
     """A transcript exists for this video, made with the same engine and model."""
-    path = store.path_for(video_id)
-    made_by = log.made_by(video_id, path) if log is not None else None
-    if made_by is None:
-        made_by = _read_made_by(path)
-    return made_by is not None and made_by[0] == topts.engine and _same_model(made_by[1], topts.model)
+    made_by = log.made_by(video_id, store.path_for(video_id)) if log is not None else None
+    if made_by is not None:
+        return made_by == (topts.engine, topts.model)
+    from ingest.transcribe import needs_transcription
+
+    return not needs_transcription(store, video_id, topts)
 
 
 def _read_made_by(path: Path) -> tuple[str, str] | None:
@@ -227,13 +228,6 @@ def _read_made_by(path: Path) -> tuple[str, str] | None:
     except SessionsError:
         return None  # a damaged transcript is made again
     return info.engine, info.model
-
-
-def _same_model(stored: str, wanted: str) -> bool:
-    if stored == wanted:
-        return True
-    # The same local model folder written two ways (relative / with a trailing slash).
-    return "/" in stored and "/" in wanted and Path(stored).resolve() == Path(wanted).resolve()
 
 
 def _compile_match(pattern: str | None) -> re.Pattern[str] | None:
@@ -508,18 +502,8 @@ class _Run:
 def transcribe_audio(engine: Transcriber, audio: Path, video: Video,
                      on_progress: Callable[[float, float | None], None]) -> Transcript:
     """The one place the pipeline hands audio to the transcription layer."""
-    try:
-        from ingest.transcribe import transcribe_file
-    except ImportError:  # TEMP until ingest/transcribe.py lands (engine engineer)
-        from datetime import datetime
+    from ingest.transcribe import transcribe_file
 
-        result = engine.transcribe(audio, on_progress)
-        info = result.info
-        if not info.created:
-            from dataclasses import replace as _replace
-
-            info = _replace(info, created=datetime.now(UTC).isoformat(timespec="seconds"))
-        return Transcript(video=video, transcription=info, segments=result.segments)
     return transcribe_file(audio, engine, video=video, on_progress=on_progress)
 
 

@@ -117,11 +117,14 @@ def list_videos(url: str, options: SourceOptions | None = None) -> list[Video]:
 
 
 def list_folder(folder: Path) -> list[Video]:
-    """A local folder's recordings (not recursive). The id is the file name, the title its stem."""
+    """A local folder's recordings (not recursive), with the ids `sessions transcribe FILE` gives them
+    (from the content, so a renamed file is not transcribed twice)."""
+    from ingest.transcribe import local_video
+
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in LOCAL_MEDIA_SUFFIXES)
     return [
-        Video(id=p.name, title=p.stem.replace("_", " "), channel=folder.name, media_url=str(p.resolve()),
-              upload_date=datetime.fromtimestamp(p.stat().st_mtime, UTC).date().isoformat())
+        replace(local_video(p), channel=folder.name,
+                upload_date=datetime.fromtimestamp(p.stat().st_mtime, UTC).date().isoformat())
         for p in files
     ]
 

@@ -149,7 +149,8 @@ def test_listing_an_unreachable_feed_is_a_transient_network_failure():
 
 def test_local_folder_lists_recordings_and_fetch_returns_them_in_place(tmp_path):
     videos = source.list_videos(str(MEDIA))
-    jfk = next(v for v in videos if v.id == "jfk.flac")
+    jfk = next(v for v in videos if v.title == "jfk")
+    assert jfk.id.startswith("local-")
     assert source.is_local(jfk)
     path, same = source.fetch_audio(jfk, tmp_path)
     assert path == MEDIA / "jfk.flac" and same == jfk
