@@ -16,7 +16,8 @@ from ingest.records import Video
 from ui.state import SORTS, SearchState, from_params, to_params
 from ui.text import md_text
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "pt": "Português", "ar": "العربية"}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "pt": "Português", "ar": "العربية",
+                  "de": "Deutsch", "it": "Italiano", "nl": "Nederlands", "ca": "Català", "tr": "Türkçe"}
 SORT_LABELS = {"relevance": "Best match", "date": "Newest first", "date-asc": "Oldest first"}
 _FIRST_DATE = date(1990, 1, 1)
 

@@ -17,7 +17,7 @@ RECENT = 12
 def render_overview(stats: ArchiveStats, videos: list[Video]) -> None:
     a, b, c, d = st.columns(4)
     a.metric("Sessions", f"{stats.videos:,}")
-    b.metric("Hours of recordings", f"{stats.hours:,.1f}")
+    b.metric("Recorded time", _amount_of_time(stats.hours))
     c.metric("Languages", len(stats.languages))
     d.metric("Last ingest", (stats.last_indexed or "never")[:10])
     if stats.languages:
@@ -31,7 +31,11 @@ def render_overview(stats: ArchiveStats, videos: list[Video]) -> None:
     latest = sorted(videos, key=lambda v: (v.upload_date or "", v.title), reverse=True)[:RECENT]
     for n, video in enumerate(latest):
         left, right = st.columns([6, 1], vertical_alignment="center")
-        facts = [video.upload_date or "undated", language_name(video.language), duration_text(video.duration)]
+        facts = [video.upload_date or "undated"]
+        if video.language:
+            facts.append(language_name(video.language))
+        if video.duration:
+            facts.append(duration_text(video.duration))
         left.markdown("**" + md_text(video.title or video.id) + "**  \n" + md_text(" · ".join(facts)))
         right.button("Open", key=f"open-{n}", on_click=play, args=(video.id, 0), icon=":material/play_arrow:")
     if len(videos) > RECENT:
@@ -56,3 +60,11 @@ def render_empty_state(cfg: Config, transcripts_on_disk: int) -> None:
         st.markdown("No internet? Try the offline demo, which builds a small archive from bundled recordings:")
         st.code("./run.sh demo", language="bash")
     st.caption(f"Index folder: {md_text(str(cfg.paths.index))} · config: {md_text(str(cfg.path))}")
+
+
+def _amount_of_time(hours: float) -> str:
+    if hours >= 10:
+        return f"{hours:,.0f} h"
+    if hours >= 1:
+        return f"{hours:.1f} h"
+    return f"{hours * 60:.0f} min" if hours * 60 >= 1 else f"{hours * 3600:.0f} s"

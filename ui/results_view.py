@@ -75,14 +75,14 @@ def _session_card(n: int, hits: VideoHits, state: SearchState) -> None:
         )
         st.markdown(html_block(strip, "ss-strip"), unsafe_allow_html=True)
         for i, moment in enumerate(hits.moments):
-            left, right = st.columns([1, 7], vertical_alignment="center")
+            left, right = st.columns([1.3, 6], vertical_alignment="center")
             selected = state.v == video.id and abs(state.t - int(moment.jump)) <= 1
             left.button(
-                clock(moment.word_time),
+                "▶ " + clock(moment.word_time),
                 key=f"play-{n}-{i}",
                 on_click=play,
                 args=(video.id, moment.jump),
-                icon=":material/play_arrow:",
+                width="stretch",
                 type="primary" if selected else "secondary",
                 help=f"Play from {clock(moment.jump)}",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from index.errors import IndexNotBuilt, QueryError
-from index.results import SearchResult
+from index.results import SearchResult, VideoHits
 from ingest.errors import SessionsError
 from ui import resources
 from ui.config import Config
@@ -21,6 +21,9 @@ CSS = """<style>
 .ss-snippet mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
 .ss-strip svg { display: block; margin: 0.1rem 0 0.3rem 0; }
 .ss-strip a rect:hover { fill: #7a271a; }
+.ss-line { font-size: 0.95rem; line-height: 1.45; padding: 0.3rem 0.4rem; border-left: 3px solid transparent; }
+.ss-line.ss-hit { background: #fffbeb; border-left-color: #f59e0b; }
+.ss-line mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
 /* Keep the player in view while scrolling through many results. */
 div[data-testid="stColumn"]:has(.st-key-session-panel) { position: sticky; top: 3.5rem; align-self: flex-start; }
 </style>"""
@@ -58,8 +61,21 @@ def main() -> None:
             render_overview(stats, videos)
     if right is not None:
         hits = next((h for h in result.videos if h.video.id == state.v), None) if result else None
+        hit_ids, highlight = _transcript_hits(cfg, state, hits)
         with right:
-            render_session(cfg, state, hits)
+            render_session(cfg, state, hits, hit_ids, highlight)
+
+
+def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):
+    """Which lines of the chosen session match the query, and how to mark the words in them."""
+    if not state.q or hits is None:
+        return set(), None
+    index = resources.search_index(cfg)
+    try:
+        ids = index.matching_segments(state.q, state.v)
+    except SessionsError:
+        return set(), None
+    return ids, lambda text: index.highlight(state.q, text, hits.language)
 
 
 def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResult | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import functools
+import bisect
 import hashlib
+import re
 import unicodedata
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -17,13 +19,17 @@ from ui.controls import language_name, play
 from ui.downloads import transcript_downloads
 from ui.player import citation, player_source
 from ui.state import SearchState
-from ui.text import md_text, one_line
+from ui.text import html_block, html_text, md_text, one_line, snippet_html
 from ui.timefmt import clock, duration_text
 
-HIT_STYLE = "background-color: #fef3c7"
+PAGE = 30  # transcript lines per window
+LINES_BEFORE = 3  # context shown above the current line
+MAX_FOUND = 200
+Highlighter = Callable[[str], str]  # segment text -> escaped HTML with <mark>s
 
 
-def render_session(cfg: Config, state: SearchState, hits: VideoHits | None) -> None:
+def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_ids: set[int] = frozenset(),
+                   highlight: Highlighter | None = None) -> None:
     problem = ""
     try:
         transcript: Transcript | None = resources.transcript(cfg, state.v)
@@ -50,7 +56,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None) -> N
             return
         reader, downloads, about = st.tabs(["Transcript", "Download", "About"])
         with reader:
-            _reader(transcript, hits, state)
+            _reader(transcript, set(hit_ids), highlight, state)
         with downloads:
             transcript_downloads(transcript)
         with about:
@@ -72,51 +78,76 @@ def _player(video: Video, seconds: int) -> None:
             st.info("No playable recording is stored for this session; the transcript is below.")
 
 
-def _reader(transcript: Transcript, hits: VideoHits | None, state: SearchState) -> None:
-    import pandas as pd  # a Streamlit dependency; loaded only when a transcript is shown
-
-    vid = transcript.video.id
-    vkey = hashlib.sha1(vid.encode()).hexdigest()[:12]
-    needle = st.text_input("Find in this transcript", key=f"find-{vkey}", placeholder="a word or phrase")
-    hit_times = sorted(hits.positions) if hits else []
-    rows = []
-    for seg in transcript.segments:
-        text = one_line(seg.text)
-        if needle and _fold(needle) not in _fold(text):
-            continue
-        is_hit = any(seg.start - 0.05 <= p <= seg.end + 0.05 for p in hit_times)
-        rows.append((seg.start, clock(seg.start), text, is_hit))
-    if not transcript.segments:
+def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState) -> None:
+    """A window of transcript lines around the current moment; each line's time button plays it."""
+    segments = [seg for seg in transcript.segments if seg.text.strip()]
+    if not segments:
         st.info("This session's transcript is empty (no speech was recognised).")
         return
-    shown = f"{len(rows)} of {len(transcript.segments)} lines" if needle else f"{len(rows)} lines"
-    n_hits = sum(r[3] for r in rows)
-    st.caption(shown + (f" · {n_hits} with hits (highlighted)" if n_hits else "") + " · click a line to play it")
-    if not rows:
-        return
-    starts = [r[0] for r in rows]
-    frame = pd.DataFrame({"time": [r[1] for r in rows], "text": [r[2] for r in rows]})
-    hit_flags = [r[3] for r in rows]
-    styled = frame.style.apply(lambda col: [HIT_STYLE if h else "" for h in hit_flags], axis=0)
-    key = f"reader-{vkey}-{hashlib.sha1(needle.encode()).hexdigest()[:8]}"
-    st.dataframe(
-        styled,
-        key=key,
-        on_select=functools.partial(_on_line, key, vid, starts),
-        selection_mode="single-row",
-        hide_index=True,
-        height=min(460, 38 + 35 * len(rows)),
-        column_config={
-            "time": st.column_config.TextColumn("Time", width="small"),
-            "text": st.column_config.TextColumn("Text", width="large"),
-        },
-    )
+    vid = transcript.video.id
+    vkey = hashlib.sha1(vid.encode()).hexdigest()[:12]
+    needle = one_line(st.text_input("Find in this transcript", key=f"find-{vkey}", placeholder="a word or phrase"))
+    current = max(0, bisect.bisect_right([seg.start for seg in segments], state.t + 0.5) - 1)
+    if needle:
+        shown = [seg for seg in segments if _fold(needle) in _fold(seg.text)]
+        st.caption(f"{len(shown)} of {len(segments)} lines contain “{md_text(needle)}”"
+                   + (f" (first {MAX_FOUND} shown)" if len(shown) > MAX_FOUND else ""))
+        shown = shown[:MAX_FOUND]
+    else:
+        offset = _window_offset(vkey, state.t, current, len(segments))
+        shown = segments[offset: offset + PAGE]
+        hits = f" · {len(hit_ids)} with hits, highlighted" if hit_ids else ""
+        st.caption(f"Lines {offset + 1}–{offset + len(shown)} of {len(segments)}{hits} · "
+                   "press a time to play from there")
+    for seg in shown:
+        left, right = st.columns([1.3, 6], vertical_alignment="top")
+        is_current = seg is segments[current]
+        left.button(clock(seg.start), key=f"line-{vkey}-{seg.id}", on_click=play, args=(vid, seg.start),
+                    type="primary" if is_current else "tertiary", width="stretch")
+        if seg.id in hit_ids and highlight is not None:
+            body = snippet_html(highlight(seg.text), seg.text)
+        elif needle:
+            body = _mark_needle(seg.text, needle)
+        else:
+            body = html_text(seg.text)
+        css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
+        right.markdown(html_block(body, css), unsafe_allow_html=True)
+    if not needle:
+        _pager(vkey, len(segments))
 
 
-def _on_line(key: str, video_id: str, starts: list[float]) -> None:
-    rows = st.session_state[key].selection.rows
-    if rows:
-        play(video_id, starts[rows[0]])
+def _window_offset(vkey: str, t: int, current: int, total: int) -> int:
+    """Where the window starts: a few lines before the current moment, unless the reader paged away."""
+    ss = st.session_state
+    anchor_key, offset_key = f"win-t-{vkey}", f"win-{vkey}"
+    if ss.get(anchor_key) != t or offset_key not in ss:
+        ss[anchor_key] = t
+        ss[offset_key] = max(0, min(current - LINES_BEFORE, total - PAGE))
+    return ss[offset_key]
+
+
+def _pager(vkey: str, total: int) -> None:
+    offset_key = f"win-{vkey}"
+    offset = st.session_state[offset_key]
+    prev_col, next_col = st.columns(2)
+    prev_col.button("◀ Earlier lines", key=f"prev-{vkey}", disabled=offset == 0, width="stretch",
+                    on_click=_shift, args=(offset_key, -PAGE, total))
+    next_col.button("Later lines ▶", key=f"next-{vkey}", disabled=offset + PAGE >= total, width="stretch",
+                    on_click=_shift, args=(offset_key, PAGE, total))
+
+
+def _shift(offset_key: str, delta: int, total: int) -> None:
+    st.session_state[offset_key] = max(0, min(st.session_state[offset_key] + delta, max(0, total - PAGE)))
+
+
+def _mark_needle(text: str, needle: str) -> str:
+    """`text` escaped, with the found phrase in <mark> (case-insensitive, accents as written)."""
+    flat = one_line(text)
+    match = re.search(re.escape(needle), flat, flags=re.IGNORECASE)
+    if not match:
+        return html_text(flat)
+    a, b = match.span()
+    return html_text(flat[:a]) + "<mark>" + html_text(flat[a:b]) + "</mark>" + html_text(flat[b:])
 
 
 def _fold(text: str) -> str:

@@ -1,0 +1,210 @@
+"""The Streamlit app through AppTest, over a real index built from transcripts.
+
+One session's transcript is real (faster-whisper tiny.en on jfk.flac, played from the local file);
+the YouTube-sourced and the hostile-title sessions are hand-made, since they test the UI only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest.records import Segment, Transcript, Video, Word
+from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
+from tests.support.ui_archive import build_archive, local_copy, transcribe_real
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+REAL_ID = "jfk-inaugural"
+HOSTILE_ID = "hostile-fr"
+HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> **Budget** [x](javascript:alert(1))'
+LEAD_IN = 2.0
+
+pytestmark = pytest.mark.slow  # a real tiny.en transcription builds the archive
+
+
+def _hostile() -> Transcript:
+    text = " Le budget participatif dans chaque country <b>région</b> & <script>alert(2)</script>"
+    words = tuple(Word(1.0 + i * 0.4, 1.3 + i * 0.4, w) for i, w in enumerate(text.split()))
+    video = Video(id=HOSTILE_ID, title=HOSTILE_TITLE, channel="UCLG <Learning>", upload_date="2023-05-01",
+                  duration=30.0, language="fr", description="<iframe src=x></iframe>")
+    return Transcript(video=video, transcription=info("fr"), segments=(Segment(0, 1.0, 6.0, text, words),))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, tiny_en_model) -> dict:
+    root = tmp_path_factory.mktemp("ui-archive")
+    jfk = local_copy("jfk.flac", root / "media")
+    video = Video(id=REAL_ID, title="Stocktaking Session: civic duty", channel="UCLG Learning",
+                  media_url=str(jfk), upload_date="2024-03-12", duration=11.0, language="en")
+    real = transcribe_real(jfk, tiny_en_model, video)
+    youtube = jfk_transcript(YOUTUBE_ID, youtube=True, title="Peer Learning Webinar on YouTube")
+    config = build_archive(root, [real, youtube, _hostile()])
+    country = next(w for s in real.segments for w in s.words if w.word.strip(" ,.").lower() == "country")
+    return {"config": config, "real": real, "country": country, "root": root}
+
+
+def run_app(monkeypatch, config: Path, **params: str) -> AppTest:
+    monkeypatch.setenv("SESSIONS_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def param(at: AppTest, key: str) -> str | None:
+    """A URL parameter as the browser would show it (AppTest keeps lists for values set by the test)."""
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def titles(at: AppTest) -> list[str]:
+    """Session titles of the result cards, as displayed (Markdown escapes removed)."""
+    return [re.sub(r"\\(.)", r"\1", m.value[6:]) for m in at.markdown if m.value.startswith("##### ")]
+
+
+def videos(at: AppTest):
+    return at.get("video")
+
+
+def test_overview_before_a_search(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sessions"] == "3"
+    assert metrics["Languages"] == "2"
+    assert any(s.value == "Latest sessions" for s in at.subheader)
+    assert not videos(at)
+
+
+def test_query_from_the_url_groups_moments_by_session(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="country")
+    assert at.text_input(key="w_q").value == "country"
+    assert len(titles(at)) == 3
+    assert any(" hit" in c.value for c in at.caption)
+    plays = [b for b in at.button if b.key and b.key.startswith("play-")]
+    assert plays, "every session shows its best moments as play buttons"
+    assert param(at, "q") == "country"
+    assert not videos(at)  # nothing plays until a moment is chosen
+
+
+def test_choosing_a_moment_plays_the_local_file_from_the_word_and_shares_it(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="country", session=REAL_ID)
+    assert len(titles(at)) == 1
+    first = next(b for b in at.button if b.key == "play-0-0")
+    first.click().run()
+    assert not at.exception
+    (video,) = videos(at)
+    expected = int(max(0.0, archive["country"].start - LEAD_IN))
+    assert video.proto.type == video.proto.Type.NATIVE
+    assert video.proto.start_time == expected
+    assert "/media/" in video.proto.url and video.proto.url.endswith(".flac")  # Streamlit serves the local file
+    assert param(at, "v") == REAL_ID
+    assert param(at, "t") == str(expected)
+    citation = at.get("code")[0].value
+    assert "Stocktaking Session: civic duty" in citation and "2024-03-12" in citation
+    assert citation.endswith(f"jfk.flac#t={expected}")
+
+
+def test_a_youtube_session_plays_in_an_embed_from_the_second(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="country", v=YOUTUBE_ID, t="5")
+    (video,) = videos(at)
+    assert video.proto.type == video.proto.Type.YOUTUBE_IFRAME
+    assert video.proto.url == f"https://www.youtube.com/embed/{YOUTUBE_ID}"
+    assert video.proto.start_time == 5
+    assert f"https://www.youtube.com/watch?v={YOUTUBE_ID}&t=5s" in at.get("code")[0].value
+
+
+def test_filters_from_the_url(monkeypatch, archive):
+    config = archive["config"]
+    french = run_app(monkeypatch, config, q="country", lang="fr")
+    assert len(titles(french)) == 1 and french.multiselect(key="w_lang").value == ["fr"]
+    recent = run_app(monkeypatch, config, q="country", since="2024-01-01")
+    assert titles(recent) == ["Stocktaking Session: civic duty"]
+    old = run_app(monkeypatch, config, q="country", until="2000-12-31")
+    assert titles(old) == ["Peer Learning Webinar on YouTube"]
+    one = run_app(monkeypatch, config, q="country", session=YOUTUBE_ID)
+    assert titles(one) == ["Peer Learning Webinar on YouTube"]
+
+
+def test_changing_a_filter_updates_results_and_url(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="country")
+    at.multiselect(key="w_lang").select("en").run()
+    assert len(titles(at)) == 2
+    assert param(at, "lang") == "en"
+    at.radio(key="w_sort").set_value("date").run()
+    assert titles(at)[0] == "Stocktaking Session: civic duty"  # newest first
+    assert param(at, "sort") == "date"
+
+
+def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="budget", v=HOSTILE_ID, t="0")
+    assert titles(at) == [HOSTILE_TITLE]  # shown exactly as written…
+    raw = [m.value for m in at.markdown if m.value.startswith("##### ")]
+    assert raw and all("\\<script\\>" in t for t in raw)  # …because every mark-up character is escaped
+    for m in at.markdown:
+        if m.proto.allow_html:
+            lowered = m.value.lower()
+            assert "<script" not in lowered and "<img" not in lowered and "<iframe" not in lowered, m.value
+    # The transcript line with <b> and <script> is escaped too; the matched word is marked.
+    lines = [m.value for m in at.markdown if 'class="ss-line' in m.value]
+    assert any("&lt;script&gt;" in line and "<mark>" in line for line in lines)
+    assert "<iframe src=x></iframe>" in [t.value for t in at.text]  # the description, as plain text
+
+
+def test_transcript_reader_plays_a_line_and_finds_words(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], v=REAL_ID, t="0")
+    real = archive["real"]
+    lines = [b for b in at.button if b.key and b.key.startswith("line-")]
+    assert len(lines) == len([s for s in real.segments if s.text.strip()])
+    last = real.segments[-1]
+    lines[-1].click().run()
+    (video,) = videos(at)
+    assert video.proto.start_time == int(last.start)
+    assert param(at, "t") == str(int(last.start))
+    find = next(t for t in at.text_input if t.label == "Find in this transcript")
+    find.input("americans").run()
+    found = [m.value for m in at.markdown if 'class="ss-line' in m.value]
+    assert len(found) == 1 and "<mark>" in found[0]
+    assert len(at.get("download_button")) == 5  # txt, srt, vtt, json, csv
+
+
+def test_did_you_mean_and_no_results(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="contry")
+    suggestion = next(b for b in at.button if b.key == "dym-0")
+    assert suggestion.label == "country"
+    suggestion.click().run()
+    assert param(at, "q") == "country" and len(titles(at)) == 3
+    none = run_app(monkeypatch, archive["config"], q="zebra")
+    assert any("No session mentions" in m.value for m in none.markdown)
+
+
+def test_a_broken_link_is_explained_not_an_error(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="country", lang="<b>", since="yesterday", t="soon")
+    notes = " ".join(c.value for c in at.caption)
+    assert "ignored language" in notes and "ignored since date" in notes
+    assert len(titles(at)) == 3
+    gone = run_app(monkeypatch, archive["config"], v="no-such-session", t="3")
+    assert any("not in the archive" in w.value for w in gone.warning)
+
+
+def test_empty_state_explains_how_to_ingest(monkeypatch, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[paths]\ntranscripts = "transcripts"\nindex = "index"\n')
+    at = run_app(monkeypatch, config, q="anything")
+    assert any(s.value == "No archive yet" for s in at.subheader)
+    assert any("sessions ingest" in c.value for c in at.code)
+    (tmp_path / "transcripts").mkdir()
+    (tmp_path / "transcripts" / "x.json").write_text("{}")
+    at = run_app(monkeypatch, config)
+    assert any(c.value == "sessions index" for c in at.code)
+
+
+def test_results_follow_the_search_box(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"])
+    at.text_input(key="w_q").input("americans").run()
+    assert param(at, "q") == "americans"
+    assert len(titles(at)) == 2
