@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
@@ -23,7 +25,7 @@ def index(ctx: click.Context, clean: bool) -> None:
     def progress(done: int, total: int, name: str) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="indexing", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 
