@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from index.build import update
-from index.schema import analyze
 from index.results import SearchFilters
+from index.schema import analyze
 from index.search import SearchIndex
 from ingest.store import TranscriptStore
 from tests.support.real_transcripts import make_real_transcripts
