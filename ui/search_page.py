@@ -17,6 +17,7 @@ from ui.state import SearchState
 from ui.text import md_text
 
 CSS = """<style>
+.block-container { padding-top: 2.5rem; }
 .ss-snippet { font-size: 0.97rem; line-height: 1.5; }
 .ss-snippet mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
 .ss-strip svg { display: block; margin: 0.1rem 0 0.3rem 0; }

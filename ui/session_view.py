@@ -112,7 +112,7 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
             body = html_text(seg.text)
         css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
         right.markdown(html_block(body, css), unsafe_allow_html=True)
-    if not needle:
+    if not needle and len(segments) > PAGE:
         _pager(vkey, len(segments))
 
 
