@@ -84,3 +84,7 @@ class IngestLocked(IngestError):
 
 class YouTubeRuntimeMissing(IngestError):
     """YouTube sources need a JavaScript runtime (deno) and yt-dlp[default]; one is missing."""
+
+
+class UnsupportedLanguage(IngestError):
+    """A forced language the model cannot transcribe (unknown code, or not English on an English-only model)."""

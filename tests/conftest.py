@@ -28,3 +28,19 @@ def base_model() -> Path:
     from ingest.engines.bundled import base_dir
 
     return base_dir(MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def openai_tiny_en_checkpoint(tiny_en_model: Path) -> Path:
+    """openai-whisper .pt converted from the same tiny.en weights (cached in .cache/)."""
+    from tests.support.ct2_to_openai import checkpoint_for
+
+    return checkpoint_for(tiny_en_model, MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def openai_base_checkpoint(base_model: Path) -> Path:
+    """openai-whisper .pt converted from the multilingual base weights (cached in .cache/)."""
+    from tests.support.ct2_to_openai import checkpoint_for
+
+    return checkpoint_for(base_model, MODEL_CACHE)

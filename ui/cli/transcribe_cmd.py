@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,30 +39,39 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
     config = load_cli_config(ctx)
     options = _options(config.transcribe, engine, model, language)
     store = TranscriptStore(config.paths.transcripts)
+    err = sys.stderr
+    # Bars redraw with cursor moves that garble logs: off when stderr is not a terminal,
+    # replaced by one plain line per file.
+    bars = err.isatty()
     loaded = None
     done = skipped = failed = 0
-    overall = tqdm(total=len(paths), unit="file", desc="files", position=0, dynamic_ncols=True)
+    overall = tqdm(total=len(paths), unit="file", desc="files", position=0, disable=not bars, file=err)
     try:
-        for path in paths:
+        for number, path in enumerate(paths, 1):
+            outcome = "failed"
             try:
                 video = local_video(path)
                 if not force and not needs_transcription(store, video.id, options):
                     skipped += 1
+                    outcome = "skipped (already transcribed with this engine and model)"
                     continue
                 if loaded is None:
                     loaded = load_engine(options)  # only when some file needs it; failure ends the run
-                with tqdm(total=None, unit="s", desc=_short(path), position=1, leave=False, dynamic_ncols=True,
-                          bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s [{elapsed}<{remaining}]") as bar:
+                with tqdm(total=None, unit="s", desc=_short(path), position=1, leave=False, disable=not bars,
+                          file=err, bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s [{elapsed}<{remaining}]") as bar:
                     transcript = transcribe_file(path, loaded, video, on_progress=_follow(bar))
                 store.write(transcript)
                 done += 1
+                outcome = f"transcribed ({len(transcript.segments)} segments, {transcript.transcription.language or 'no speech'})"
             except SessionsError as exc:
                 if loaded is None and _is_engine_error(exc):
                     raise
                 failed += 1
-                tqdm.write(f"error: {exc}", file=click.get_text_stream("stderr"))
+                tqdm.write(f"error: {exc}", file=err)
             finally:
                 overall.update(1)
+                if not bars and outcome != "failed":
+                    click.echo(f"[{number}/{len(paths)}] {path.name}: {outcome}", err=True)
     finally:
         overall.close()
     click.echo(f"transcribed {done}, skipped {skipped} (already done), failed {failed} "
@@ -83,9 +93,10 @@ def _options(base, engine: str | None, model: str | None, language: str | None):
 
 
 def _is_engine_error(exc: SessionsError) -> bool:
-    from ingest.errors import EngineUnavailable, ModelUnavailable
+    from ingest.errors import EngineUnavailable, ModelUnavailable, UnsupportedLanguage
 
-    return isinstance(exc, (EngineUnavailable, ModelUnavailable))
+    # About the run, not the file: every other file would fail the same way.
+    return isinstance(exc, (EngineUnavailable, ModelUnavailable, UnsupportedLanguage))
 
 
 def _follow(bar):
