@@ -10,6 +10,8 @@ about downloads may come from the download thread. Never prints, never exits.
 
 from __future__ import annotations
 
+import functools
+import json
 import queue
 import re
 import shutil
@@ -34,7 +36,7 @@ from ingest.errors import (
     SessionsError,
 )
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
-from ingest.records import Transcript, Video
+from ingest.records import FORMAT_NAME, SCHEMA_VERSION, Transcript, Video
 from ingest.source import SourceOptions
 from ingest.store import TranscriptStore
 
@@ -211,23 +213,40 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
 
 
 def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log: IngestLog | None = None) -> bool:
-    """A transcript exists for this video, made with the same engine and model."""
-    made_by = log.made_by(video_id, store.path_for(video_id)) if log is not None else None
-    if made_by is not None:
-        return made_by == (topts.engine, topts.model)
-    from ingest.transcribe import needs_transcription
+    """A transcript exists for this video, made with the same engine and model.
 
-    return not needs_transcription(store, video_id, topts)
+    The same rule as ingest.transcribe.needs_transcription, made cheap for re-syncing a whole
+    channel: the log's record is trusted while the file's size and mtime are unchanged, otherwise
+    only the JSON is parsed (building every Segment and Word of 500 long sessions takes minutes).
+    """
+    path = store.path_for(video_id)
+    made_by = (log.made_by(video_id, path) if log is not None else None) or _read_made_by(path)
+    return made_by == (topts.engine, topts.model)
 
 
 def _read_made_by(path: Path) -> tuple[str, str] | None:
-    if not path.is_file():
-        return None
+    """(engine, model) from a transcript file; None when missing or not one of ours (made again)."""
     try:
-        info = TranscriptStore.read_path(path).transcription
-    except SessionsError:
-        return None  # a damaged transcript is made again
-    return info.engine, info.model
+        st = path.stat()
+    except OSError:
+        return None
+    return _made_by_version(str(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _made_by_version(path: str, size: int, mtime_ns: int) -> tuple[str, str] | None:
+    # Keyed on size and mtime too: planning and the log update read each file once per version.
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
+        return None
+    info = data.get("transcription")
+    if not isinstance(info, dict) or not isinstance(data.get("segments"), list):
+        return None
+    engine, model = info.get("engine"), info.get("model")
+    return (engine, model) if isinstance(engine, str) and isinstance(model, str) else None
 
 
 def _compile_match(pattern: str | None) -> re.Pattern[str] | None:
