@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from ingest.records import Transcript
@@ -22,7 +24,7 @@ def transcript_downloads(transcript: Transcript) -> None:
     for col, fmt in zip(cols, FORMATS, strict=True):
         col.download_button(
             fmt.upper(),
-            export_bytes(transcript, fmt),
+            functools.partial(export_bytes, transcript, fmt),  # made only when clicked
             file_name=export_filename(transcript.video.id, fmt),
             mime=MIMES.get(fmt, "application/octet-stream"),
             key=f"dl-{fmt}",

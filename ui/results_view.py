@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from index.results import SearchResult, VideoHits
@@ -32,7 +34,7 @@ def render_results(result: SearchResult, state: SearchState) -> None:
         _session_card(n, hits, state)
     st.download_button(
         "Download these results (CSV)",
-        results_csv(result),
+        functools.partial(results_csv, result),  # made only when clicked
         file_name="session-search-results.csv",
         mime="text/csv",
         on_click="ignore",

@@ -1,0 +1,158 @@
+"""Benchmark: query → rendered results in the UI, on the channel-sized synthetic archive.
+
+    python -m bench.ui [--root data/bench] [--runs 5] [--browser] [--sessions 500]
+
+Uses bench.archive's archive (500 sessions x 1.5 h, ~450k segments; generated and indexed under
+--root when missing, reused when there). Measures side by side, in one run, per query:
+- search: SearchIndex.search alone (what the index costs);
+- app: a full Streamlit script run with ?q= (AppTest: search + building every element);
+- rerun: choosing a moment afterwards (the search result is reused, the player is added);
+- with --browser: chromium through Playwright against `sessions serve`, from pressing Enter to the
+  first result card on screen (what a person waits for).
+Prints milliseconds (median, p95) and the UI/search ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+QUERIES = ["government", '"local government"', "Chefchaouen", "participación", "housing OR vivienda OR logement",
+           "resilince~"]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def ensure_archive(root: Path, sessions: int = 500) -> Path:
+    """transcripts + index + config under `root` (reused when present); returns the config path."""
+    from bench.archive import generate_archive
+    from index.build import rebuild
+    from ingest.store import TranscriptStore
+
+    tdir, idir = root / "transcripts", root / "index"
+    if not any(tdir.glob("*.json")):
+        print(f"generating the archive (bench.archive, {sessions} sessions)…", file=sys.stderr, flush=True)
+        generate_archive(tdir, sessions=sessions)
+    if not idir.is_dir():
+        print("indexing it (index.build.rebuild; several minutes)…", file=sys.stderr, flush=True)
+        rebuild(TranscriptStore(tdir), idir)
+    config = root / "ui-bench-config.toml"
+    config.write_text(f'[paths]\ntranscripts = "{tdir.resolve().as_posix()}"\nindex = "{idir.resolve().as_posix()}"\n'
+                      '[index]\nresults_limit = 20\nhits_per_video = 5\n', encoding="utf-8")
+    return config
+
+
+def ms(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(values) * 1000, p95 * 1000
+
+
+def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
+    from streamlit.testing.v1 import AppTest
+
+    from index.search import SearchIndex
+    from ui.config import load_config
+
+    os.environ["SESSIONS_CONFIG"] = str(config)
+    cfg = load_config(config)
+    index = SearchIndex(cfg.paths.index)
+    app = str(REPO / "ui" / "app.py")
+    AppTest.from_file(app, default_timeout=120).run()  # warm-up: opens the cached index once
+    out: dict[str, dict[str, list[float]]] = {}
+    for q in QUERIES:
+        times: dict[str, list[float]] = {"search": [], "app": [], "rerun": []}
+        index.search(q)
+        for _ in range(runs):
+            t = time.perf_counter()
+            index.search(q, limit=cfg.index.results_limit, hits_per_video=cfg.index.hits_per_video)
+            times["search"].append(time.perf_counter() - t)
+            at = AppTest.from_file(app, default_timeout=120)
+            at.query_params["q"] = q
+            t = time.perf_counter()
+            at.run()
+            times["app"].append(time.perf_counter() - t)
+            assert not at.exception, at.exception
+            plays = [b for b in at.button if b.key == "play-0-0"]
+            if plays:
+                t = time.perf_counter()
+                plays[0].click().run()
+                times["rerun"].append(time.perf_counter() - t)
+        out[q] = times
+    return out
+
+
+def bench_browser(config: Path, runs: int) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.test_cli_serve import free_port, stop, wait_healthy
+
+    port = free_port()
+    env = dict(os.environ, SESSIONS_CONFIG=str(config))
+    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
+                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    out: dict[str, list[float]] = {}
+    try:
+        wait_healthy(url, proc, timeout=120)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.get_by_text("Latest sessions").wait_for(timeout=120_000)
+            for q in QUERIES:
+                out[q] = []
+                for n in range(runs + 1):
+                    page.goto(url)
+                    box = page.get_by_label("Search the sessions")
+                    box.wait_for(timeout=120_000)
+                    box.fill(q)
+                    t = time.perf_counter()
+                    box.press("Enter")
+                    # Done when the summary line for this query is on screen and nothing is stale.
+                    page.wait_for_function(
+                        "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+                        ".some(e => / in \\d+ session/.test(e.innerText)) && "
+                        "!document.querySelector('[data-stale=true]')", timeout=120_000)
+                    if n:  # the first run of a query warms the index's caches
+                        out[q].append(time.perf_counter() - t)
+            browser.close()
+    finally:
+        stop(proc)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=REPO / "data" / "bench")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sessions", type=int, default=500, help="archive size when it must be generated")
+    ap.add_argument("--browser", action="store_true", help="also time chromium (Enter → results on screen)")
+    args = ap.parse_args(argv)
+    config = ensure_archive(args.root, args.sessions)
+
+    apptest = bench_apptest(config, args.runs)
+    browser = bench_browser(config, args.runs) if args.browser else {}
+
+    head = f"{'query':34}{'search':>14}{'app run':>14}{'app/search':>11}{'moment rerun':>14}"
+    if browser:
+        head += f"{'browser':>14}"
+    print("median / p95 ms; app = Streamlit script run with ?q= (AppTest); browser = Enter → results shown")
+    print(head)
+    for q in QUERIES:
+        s, a, r = ms(apptest[q]["search"]), ms(apptest[q]["app"]), ms(apptest[q]["rerun"] or [0.0])
+        line = f"{q[:33]:34}{s[0]:7.0f}/{s[1]:<6.0f}{a[0]:7.0f}/{a[1]:<6.0f}{a[0] / max(s[0], 0.1):9.1f}x  {r[0]:7.0f}/{r[1]:<6.0f}"
+        if browser:
+            b = ms(browser[q])
+            line += f"{b[0]:7.0f}/{b[1]:<6.0f}"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
