@@ -379,15 +379,19 @@ class _Run:
     def execute(self) -> None:
         if not self.plan.todo:
             return
-        for item in self._downloads():
-            if item.failure is not None:
-                self._fail(item.video, item.failure.reason, str(item.failure))
-                continue
-            assert item.path is not None
-            try:
-                self._transcribe_and_store(item)
-            finally:
-                self._dispose(item.video, item.path)
+        downloads = self._downloads()
+        try:
+            for item in downloads:
+                if item.failure is not None:
+                    self._fail(item.video, item.failure.reason, str(item.failure))
+                    continue
+                assert item.path is not None
+                try:
+                    self._transcribe_and_store(item)
+                finally:
+                    self._dispose(item.video, item.path)
+        finally:
+            downloads.close()  # stops the download thread now, also when a video raised
 
     # -- downloads (possibly in a thread, one ahead) ----------------------------------------
     def _downloads(self) -> Iterator[_Downloaded]:

@@ -34,6 +34,7 @@ _YT_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.c
 _CHANNEL_PATH = re.compile(r"^/(@[^/]+|channel/[^/]+|c/[^/]+|user/[^/]+)(?:/(featured|home|videos|streams|shorts|"
                            r"live|playlists|community|about))?/?$")
 CHANNEL_TABS = ("videos", "streams")
+_NOT_YET_RECORDED = {"is_upcoming", "is_live", "post_live"}
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ def _videos_of(info: dict[str, Any], channel: str) -> list[Video]:
             if entry.get("_type") in ("playlist", "multi_video") or "entries" in entry:
                 out.extend(_videos_of(entry, channel=_channel_name(entry) or channel))
                 continue
+            if entry.get("live_status") in _NOT_YET_RECORDED:
+                continue  # an announced or running live stream: its recording comes in a later run
             video = video_from_info(entry, channel=channel)
             if video is not None:
                 out.append(video)

@@ -178,7 +178,7 @@ def test_a_second_ingest_refuses_or_waits_and_two_at_once_corrupt_nothing(feed, 
     results = [p.communicate(timeout=180) + (p.returncode,) for p in (a, b)]
     codes = sorted(r[2] for r in results)
     assert codes in ([0, 0], [0, 1]), results
-    for out, err, code in results:
+    for _out, err, code in results:
         if code == 1:
             assert "another ingest (PID" in err, err
     assert_archive_consistent(tmp_path, {"jfk", "platforms", "ta"})

@@ -75,6 +75,15 @@ def test_flat_youtube_entry_becomes_a_video_with_a_watch_url():
     assert source.video_from_info({"url": "https://example.org/x.mp4"}) is None  # nothing to key on
 
 
+def test_upcoming_and_live_streams_are_left_for_a_later_run():
+    playlist = {"_type": "playlist", "entries": [
+        {"_type": "url", "ie_key": "Youtube", "id": "AAAAAAAAAAA", "title": "Next week", "live_status": "is_upcoming"},
+        {"_type": "url", "ie_key": "Youtube", "id": "BBBBBBBBBBB", "title": "Now", "live_status": "is_live"},
+        {"_type": "url", "ie_key": "Youtube", "id": "CCCCCCCCCCC", "title": "Done", "live_status": "was_live"},
+    ]}
+    assert [v.id for v in source._videos_of(playlist, channel="UCLG")] == ["CCCCCCCCCCC"]
+
+
 @pytest.mark.parametrize("message, reason, transient", [
     ("ERROR: [youtube] abc: Sign in to confirm you’re not a bot. Use --cookies-from-browser", "bot-check", False),
     ("ERROR: [youtube] abc: Sign in to confirm your age. This video may be inappropriate", "age-restricted", False),
