@@ -132,6 +132,19 @@ def test_a_shared_moment_link_opens_at_that_second(page, server):
     assert page.get_by_label("Search the sessions").input_value() == "mic"
 
 
+def test_a_timeline_tick_opens_its_moment(page, server, archive):
+    page.goto(f"{server}/?q=bright")
+    tick = page.locator(".ss-strip a").first
+    tick.wait_for(timeout=30_000)
+    tick.click()  # a plain link: the page reloads with the moment in the URL
+    page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
+    params = url_params(page)
+    assert params["v"] == VIDEO_ID and params["t"] == str(archive["jump"])
+    page.wait_for_selector("video", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1", timeout=30_000)
+    assert archive["jump"] - 0.25 <= page.evaluate("() => document.querySelector('video').currentTime")
+
+
 def test_youtube_session_renders_an_embed_that_starts_at_the_second(page, server):
     page.goto(f"{server}/?q=country&v={YOUTUBE_ID}&t=5")
     frame = page.locator(f'iframe[src*="youtube.com/embed/{YOUTUBE_ID}"]')

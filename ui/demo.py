@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -112,6 +113,10 @@ def write_config(demo: Path, model: Path, port: int) -> Path:
     return config
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8501, help="UI port (default 8501)")
@@ -120,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # A plain `kill` must stop the UI server and the feed too, like Ctrl+C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     print("==> preparing the demo recordings (ffmpeg)", flush=True)
     items = make_media(DEMO_DIR / "media")
@@ -147,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             return server.wait()
         except KeyboardInterrupt:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
             return 0
     finally:
         feed.stop()

@@ -18,7 +18,7 @@ from ui.timeline import timeline_svg
 FEW_HITS = 3
 
 
-def render_results(result: SearchResult, state: SearchState) -> None:
+def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.0) -> None:
     if result.notice:
         st.info(result.notice, icon="ℹ️")
     _summary(result)
@@ -31,7 +31,7 @@ def render_results(result: SearchResult, state: SearchState) -> None:
         )
         return
     for n, hits in enumerate(result.videos):
-        _session_card(n, hits, state)
+        _session_card(n, hits, state, lead_in)
     st.download_button(
         "Download these results (CSV)",
         functools.partial(results_csv, result),  # made only when clicked
@@ -58,7 +58,7 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
                            type="tertiary")
 
 
-def _session_card(n: int, hits: VideoHits, state: SearchState) -> None:
+def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float) -> None:
     video = hits.video
     with st.container(border=True):
         st.markdown("##### " + md_text(video.title or video.id))
@@ -73,7 +73,7 @@ def _session_card(n: int, hits: VideoHits, state: SearchState) -> None:
             hits.positions,
             hits.duration,
             highlight=[m.word_time for m in hits.moments],
-            href=lambda t, vid=video.id: query_string(state.at(vid, t)),
+            href=lambda t, vid=video.id: query_string(state.at(vid, max(0.0, t - lead_in))),
         )
         st.markdown(html_block(strip, "ss-strip"), unsafe_allow_html=True)
         for i, moment in enumerate(hits.moments):

@@ -57,7 +57,7 @@ def main() -> None:
         left, right = st.container(), None
     with left:
         if result is not None:
-            render_results(result, state)
+            render_results(result, state, cfg.index.lead_in)
         elif not state.q:
             render_overview(stats, videos)
     if right is not None:
