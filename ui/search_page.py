@@ -16,6 +16,8 @@ from ui.session_view import render_session
 from ui.state import SearchState
 from ui.text import md_text
 
+TIPS = ('Tips: "exact phrase" · housing OR vivienda · climate NOT finance · particip* · goverment~ (typos) '
+        "· one query searches English, French and Spanish sessions")
 CSS = """<style>
 .block-container { padding-top: 2.5rem; }
 .ss-snippet { font-size: 0.97rem; line-height: 1.5; }
@@ -59,6 +61,7 @@ def main() -> None:
         if result is not None:
             render_results(result, state, cfg.index.lead_in)
         elif not state.q:
+            st.caption(md_text(TIPS))
             render_overview(stats, videos)
     if right is not None:
         hits = next((h for h in result.videos if h.video.id == state.v), None) if result else None
@@ -97,6 +100,9 @@ def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResul
         )
     except QueryError as exc:
         st.warning(md_text(str(exc)))
+        return None
+    except SessionsError as exc:  # e.g. the index is being rebuilt: say so, keep the page
+        st.error("The search could not run: " + md_text(str(exc)))
         return None
     st.session_state.last_search = (key, result)
     return result
