@@ -103,6 +103,10 @@ def list_videos(url: str, options: SourceOptions | None = None) -> list[Video]:
     folder = Path(url).expanduser()
     if "://" not in url and folder.is_dir():
         return list_folder(folder)
+    if "://" not in url and folder.is_file():
+        from ingest.transcribe import local_video
+
+        return [local_video(folder)]
     if "://" not in url and not folder.exists():
         raise DownloadFailed(url, "no such folder, and not a URL", reason="not-found")
     videos: list[Video] = []

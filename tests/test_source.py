@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -164,5 +165,6 @@ def test_local_folder_lists_recordings_and_fetch_returns_them_in_place(tmp_path)
     path, same = source.fetch_audio(jfk, tmp_path)
     assert path == MEDIA / "jfk.flac" and same == jfk
     assert not list(tmp_path.iterdir())
+    assert source.list_videos(str(MEDIA / "jfk.flac")) == [replace(jfk, channel="", upload_date=None)]
     with pytest.raises(DownloadFailed, match="no such folder"):
         source.list_videos(str(tmp_path / "nope"))
