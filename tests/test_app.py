@@ -187,6 +187,8 @@ def test_a_broken_link_is_explained_not_an_error(monkeypatch, archive):
     notes = " ".join(c.value for c in at.caption)
     assert "ignored language" in notes and "ignored since date" in notes
     assert len(titles(at)) == 3
+    far = run_app(monkeypatch, archive["config"], q="country", since="1900-01-01", until="2099-12-31")
+    assert len(titles(far)) == 3  # dates beyond the archive's span widen the pickers
     gone = run_app(monkeypatch, archive["config"], v="no-such-session", t="3")
     assert any("not in the archive" in w.value for w in gone.warning)
 

@@ -72,11 +72,12 @@ def sidebar_filters(stats: ArchiveStats, videos: list[Video]) -> None:
         st.multiselect("Language", languages, key="w_lang", format_func=language_name,
                        placeholder="All languages")
         lo = _parse_date(stats.first_date) or _FIRST_DATE
-        hi = max(_parse_date(stats.last_date) or date.today(), date.today())
-        st.date_input("From", key="w_since", min_value=min(lo, ss.get("w_since") or lo), max_value=hi,
-                      format="YYYY-MM-DD")
-        st.date_input("Until", key="w_until", min_value=min(lo, ss.get("w_until") or lo), max_value=hi,
-                      format="YYYY-MM-DD")
+        # Dates from a shared link may lie outside the archive's span: widen the pickers to fit them.
+        chosen = [d for d in (ss.get("w_since"), ss.get("w_until")) if d]
+        hi = max([_parse_date(stats.last_date) or date.today(), date.today(), *chosen])
+        lo = min([lo, *chosen])
+        st.date_input("From", key="w_since", min_value=lo, max_value=hi, format="YYYY-MM-DD")
+        st.date_input("Until", key="w_until", min_value=lo, max_value=hi, format="YYYY-MM-DD")
         titles = {v.id: _session_label(v) for v in videos}
         if ss.get("w_session") and ss.w_session not in titles:
             titles[ss.w_session] = f"(unknown session {ss.w_session})"
