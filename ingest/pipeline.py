@@ -233,20 +233,50 @@ def _read_made_by(path: Path) -> tuple[str, str] | None:
     return _made_by_version(str(path), st.st_size, st.st_mtime_ns)
 
 
+_HEAD_BYTES = 1 << 16
+
+
 @functools.lru_cache(maxsize=4096)
 def _made_by_version(path: str, size: int, mtime_ns: int) -> tuple[str, str] | None:
     # Keyed on size and mtime too: planning and the log update read each file once per version.
     try:
-        data = json.loads(Path(path).read_bytes())
+        with open(path, "rb") as f:
+            head = f.read(_HEAD_BYTES)
+            data = _header_fields(head)
+            if data is None:
+                data = json.loads(head + f.read())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
         return None
     info = data.get("transcription")
-    if not isinstance(info, dict) or not isinstance(data.get("segments"), list):
+    if not isinstance(info, dict):
         return None
     engine, model = info.get("engine"), info.get("model")
     return (engine, model) if isinstance(engine, str) and isinstance(model, str) else None
+
+
+def _header_fields(head: bytes) -> dict[str, Any] | None:
+    """format, schema_version and transcription from the start of a file the store wrote.
+
+    The store writes with indent=1, so a top-level key is the only thing that can follow a real
+    newline and one space (newlines inside strings are escaped), and "transcription" comes before
+    the long "segments" list: decoding just those values skips parsing every segment.
+    None when they are not all in `head` (then the whole file is parsed).
+    """
+    text = head.decode("utf-8", errors="ignore")
+    decoder = json.JSONDecoder()
+    out: dict[str, Any] = {}
+    for key in ("format", "schema_version", "transcription"):
+        marker = f'\n "{key}": '
+        at = text.find(marker)
+        if at < 0:
+            return None
+        try:
+            out[key] = decoder.raw_decode(text, at + len(marker))[0]
+        except ValueError:
+            return None
+    return out
 
 
 def _compile_match(pattern: str | None) -> re.Pattern[str] | None:

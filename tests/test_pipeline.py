@@ -193,3 +193,25 @@ def test_engine_unavailable_stops_the_run_and_releases_the_lock(feed, archive):
     log = IngestLog.load(archive.root / "state")
     assert [r.status for r in log.runs] == ["stopped", "finished"] and "no such engine" in log.runs[0].error
     assert log.videos["a"].status not in (FAILED, STORED)
+
+
+def test_done_check_reads_only_the_header_and_falls_back_to_the_whole_file(archive):
+    import json
+
+    from ingest.records import Transcript, Video
+
+    topts = TranscribeOptions(engine="faster-whisper", model="small")
+    info = TranscriptionInfo(engine="faster-whisper", engine_version="1", model="small", language="en")
+    segments = tuple(Segment(i, i, i + 1.0, f" words {i}") for i in range(2000))
+    path = archive.store.write(Transcript(Video(id="a", title="A", description="x\n \"transcription\": {}"),
+                                          info, segments))
+    assert path.stat().st_size > pipeline._HEAD_BYTES
+    assert pipeline.is_done(archive.store, "a", topts)
+    assert not pipeline.is_done(archive.store, "a", TranscribeOptions(engine="faster-whisper", model="base"))
+    assert not pipeline.is_done(archive.store, "missing", topts)
+
+    data = json.loads(path.read_bytes())
+    path.write_text(json.dumps(data))  # another writer's layout: the whole file is parsed
+    assert pipeline.is_done(archive.store, "a", topts)
+    path.write_text(json.dumps(data)[:-10])  # cut short: made again
+    assert not pipeline.is_done(archive.store, "a", topts)
