@@ -7,8 +7,8 @@ without the download/transcription overlap, measured side by side in one run.
 Re-sync: a loopback RSS feed of N items whose transcripts already exist (synthetic sessions of
 `--hours` each, from bench.archive, so the files have a realistic size). Times the whole
 `sessions ingest` command (a fresh Python process each time): "cold" has no ingest log, so every
-transcript is parsed once to check its engine/model; "warm" is the next run, which trusts the
-log's record while each file's size and mtime are unchanged; then `--dry-run`. Goal: < 10 s.
+transcript's header is read once to check its engine/model; "warm" is the next run, which trusts
+the log's record while each file's size and mtime are unchanged; then `--dry-run`. Goal: < 10 s.
 
 Throughput: the shared recordings as a feed, ingested by the pipeline with tiny.en (or --model),
 with and without the overlap, once at loopback speed and once with a download rate limit that
@@ -102,7 +102,7 @@ def bench_resync(root: Path, items: int, hours: float) -> None:
         media = feed.media_requests()
     summary = re.search(r"ingest: .*", out_warm)
     print(f"\n== re-sync: {len(files)} feed items, all already ingested ({size_mb:.0f} MB of transcripts) ==")
-    print(f"  cold (no ingest log, parses every transcript): {cold:6.2f} s")
+    print(f"  cold (no ingest log, reads every header):     {cold:6.2f} s")
     print(f"  warm (log record per file, stat only):         {warm:6.2f} s   goal < 10 s")
     print(f"  --dry-run (warm):                              {dry:6.2f} s")
     print(f"  cold / warm = {cold / warm:.2f}x; media requests during all three: {media}")
