@@ -341,9 +341,14 @@ def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore,
     return report
 
 
+STALE_TEMP_AGE = 60.0
+
+
 def _clean_leftovers(store: TranscriptStore, options: IngestOptions) -> None:
     """What a killed run left: temp transcript files, partial downloads, temp log files."""
-    store.remove_stale_temp_files()
+    # A minute's grace: a `sessions transcribe` running beside us may be mid-write (the ingest
+    # lock does not cover it); a temp file a crashed writer left is older than that by far.
+    store.remove_stale_temp_files(min_age=STALE_TEMP_AGE)
     shutil.rmtree(Path(options.audio_dir) / INFLIGHT, ignore_errors=True)
     for p in Path(options.state_dir).glob(".tmp-*"):
         p.unlink(missing_ok=True)
