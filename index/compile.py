@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from index import query as Q
 from index import schema as S
-from index.results import SearchFilters
 
 MAX_EXPANSIONS = 100
 
@@ -149,26 +148,3 @@ def compile_query(parsed: Q.ParsedQuery, reader) -> Compiled:
         c.notices.append("Ignored words too common to search for: " + ", ".join(c.stopped) + ".")
     return Compiled(query=q, spec=c.spec, notices=c.notices, words=c.words,
                     only_common=bool(c.common) and all(c.common))
-
-
-def filter_query(filters: SearchFilters):
-    """Whoosh query for the filters, or None when there are none."""
-    from whoosh.query import And, NumericRange, Or, Term
-
-    parts = []
-    if filters.languages:
-        langs = sorted({code.lower() for code in filters.languages})
-        parts.append(Or([Term(S.LANG, code) for code in langs]) if len(langs) > 1 else Term(S.LANG, langs[0]))
-    if filters.since or filters.until:
-        lo = S.date_key(filters.since.isoformat()) if filters.since else 1
-        hi = S.date_key(filters.until.isoformat()) if filters.until else None
-        parts.append(NumericRange(S.DATE, max(lo, 1), hi))
-    if filters.video_ids:
-        ids = sorted(set(filters.video_ids))
-        parts.append(Or([Term(S.VIDEO, v) for v in ids]) if len(ids) > 1 else Term(S.VIDEO, ids[0]))
-    title = [w for w in S.fold_words(filters.title or "")]
-    for w in title:
-        parts.append(Term(S.TITLE, w))
-    if not parts:
-        return None
-    return And(parts) if len(parts) > 1 else parts[0]

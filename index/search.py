@@ -2,17 +2,21 @@
 
 One SearchIndex per index folder and process (Streamlit caches it). It keeps one Whoosh
 searcher and the per-generation tables derived from it (video metadata, passage → video and
-passage → start arrays). Before each call it checks whether the index changed (a commit by
+passage → start arrays). A search collects every matching passage with a cheap BM25 score in
+one pass over the postings blocks (index.docsets), ranks sessions from their passage counts,
+and reads stored payloads only for the moments shown; Whoosh's own scored search (several
+Python calls per hit) is not used, which is what keeps a common word fast on a big archive. Before each call it checks whether the index changed (a commit by
 another process, or the folder swapped by `rebuild`) and then opens a NEW searcher — never
 `refresh()`, which doubles hits after a merge (TESTING.md). Calls are serialised with a lock,
 so one instance is safe to share across threads.
 
 Public API (all times float seconds):
 - search(query, filters=SearchFilters(), sort="relevance"|"date"|"date-asc", limit=20,
-  hits_per_video=5, lead_in=2.0) -> SearchResult. Videos are ranked by their best passage
-  (relevance) or by upload date; each carries its best moments (jump = first matched word's start
-  minus lead_in), hit_count (matching passages) and positions (for a timeline: the exact first
-  matched word for the moments shown, the passage start for the others).
+  hits_per_video=5, lead_in=2.0) -> SearchResult. Sessions are ranked by BM25 over their matching
+  passages (relevance) or by upload date; each carries its best moments (index.docsets score of
+  the passage; jump = first matched word's start minus lead_in), hit_count (matching passages)
+  and positions (for a timeline: the exact first matched word for the moments shown, the passage
+  start for the others). Filters apply to session metadata (language, upload date, id, title).
   Raises QueryError for a query that cannot be run (see index.query); repaired syntax and ignored
   words are explained in SearchResult.notice. "Did you mean" suggestions come when few videos match.
 - stats() -> ArchiveStats;  videos() -> list[Video] (newest first).
@@ -23,17 +27,19 @@ Public API (all times float seconds):
 
 from __future__ import annotations
 
+import heapq
 import os
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from index import schema as S
 from index.build import open_index
-from index.compile import compile_query, filter_query
+from index.compile import compile_query
+from index.docsets import scored_docs
 from index.errors import IndexNotBuilt
 from index.moments import highlight_html, locate, snippet
 from index.query import parse
@@ -53,6 +59,7 @@ class _Generation:
     videos: dict  # video id -> video document payload
     doc_video: list  # passage docnum -> video id
     doc_start: list  # passage docnum -> start ms
+    passages: dict  # video id -> number of passages
 
 
 class SearchIndex:
@@ -60,6 +67,7 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
         self._gen: _Generation | None = None
+        self._columns: dict = {}  # Whoosh segment id -> (video ids, start ms) of its documents
         with self._lock:
             gen = self._current()
             if not gen.videos:
@@ -89,18 +97,34 @@ class SearchIndex:
         self._gen = _Generation(searcher, inode, *self._tables(searcher))
         return self._gen
 
-    @staticmethod
-    def _tables(searcher):
+    def _tables(self, searcher):
         from whoosh.query import Term
 
         videos = {}
         for docnum in searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)):
             payload = searcher.stored_fields(docnum)[S.PAYLOAD]
             videos[payload["video"]["id"]] = payload
-        reader = searcher.reader()
-        doc_video = list(reader.column_reader(S.VIDEO, translate=True)) if reader.doc_count_all() else []
-        doc_start = list(reader.column_reader(S.START, translate=True)) if reader.doc_count_all() else []
-        return videos, doc_video, doc_start
+        # Column arrays are cached per Whoosh segment (segments never change; deletions only hide
+        # documents), so reopening after one new session only reads that session's segment.
+        doc_video: list = []
+        doc_start: list = []
+        cache = {}
+        for leaf, _offset in searcher.reader().leaf_readers():
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            key = segment.segment_id() if segment is not None else id(leaf)
+            cols = self._columns.get(key)
+            if cols is None:
+                n = leaf.doc_count_all()
+                cols = (list(leaf.column_reader(S.VIDEO, translate=True)) if n else [],
+                        list(leaf.column_reader(S.START, translate=True)) if n else [])
+            cache[key] = cols
+            doc_video.extend(cols[0])
+            doc_start.extend(cols[1])
+        self._columns = cache
+        passages = Counter(doc_video)
+        for vid in videos:
+            passages[vid] -= 1  # the video document itself
+        return videos, doc_video, doc_start, dict(passages)
 
     def close(self) -> None:
         with self._lock:
@@ -126,89 +150,68 @@ class SearchIndex:
                 notices.append("Only very common words (stop words) were given: add a more specific word.")
                 return SearchResult(query=query, notice=" ".join(notices) or None,
                                     elapsed=time.perf_counter() - t0)
-            fq = filter_query(filters)
-            full = _and(compiled.query, fq)
+            allowed = _allowed_videos(gen, filters)
 
-            counts: dict[str, int] = defaultdict(int)
-            starts: dict[str, list[int]] = defaultdict(list)
-            for docnum in searcher.docs_for_query(full):
-                vid = gen.doc_video[docnum]
-                counts[vid] += 1
-                starts[vid].append(gen.doc_start[docnum])
+            # Every matching passage with a cheap score: hit counts, timeline positions, best moments.
+            hits: dict[str, list[tuple[float, int]]] = defaultdict(list)
+            doc_video = gen.doc_video
+            for docnum, score in scored_docs(compiled.query, searcher).items():
+                vid = doc_video[docnum]
+                if allowed is None or vid in allowed:
+                    hits[vid].append((score, docnum))
 
-            chosen = self._choose(searcher, gen, full, counts, sort, limit, hits_per_video)
-            videos = [self._video_hits(gen, vid, docs, counts[vid], starts[vid], compiled.spec, lead_in)
-                      for vid, docs in chosen]
-            if not counts and compiled.only_common:
+            chosen = _rank(gen, hits, sort)[:limit]
+            videos = [self._video_hits(gen, vid, hits[vid], hits_per_video, compiled.spec, lead_in, score)
+                      for vid, score in chosen]
+            if not hits and compiled.only_common:
                 notices.append("Only very common words (stop words such as the, de, la) were searched: "
                                "they are not indexed in their language; add a more specific word.")
             suggestions = ()
-            if len(counts) < SUGGEST_BELOW:
+            if len(hits) < SUGGEST_BELOW:
                 suggestions = _suggest(searcher.reader(), query, compiled.words)
         return SearchResult(
             query=query,
             videos=tuple(videos),
-            total_videos=len(counts),
-            total_hits=sum(counts.values()),
+            total_videos=len(hits),
+            total_hits=sum(len(v) for v in hits.values()),
             suggestions=suggestions,
             notice=" ".join(notices) or None,
             elapsed=time.perf_counter() - t0,
         )
 
-    def _choose(self, searcher, gen, full, counts, sort, limit, per_video):
-        """[(video id, [(docnum, score), ...best first]), ...] for the videos to show, in order."""
-        from whoosh.sorting import FieldFacet
-
-        if not counts:
-            return []
-        if sort == "relevance":
-            q = full
-        else:
-            def key(vid):
-                return gen.videos.get(vid, {}).get("video", {}).get("upload_date") or ""
-
-            ordered = sorted(counts, key=lambda v: (key(v), v), reverse=(sort == "date"))
-            if sort == "date":  # unknown dates last
-                ordered = [v for v in ordered if key(v)] + [v for v in ordered if not key(v)]
-            ids = ordered[:limit]
-            q = _and(full, _any_video(ids))
-        results = searcher.search(q, limit=limit * per_video, collapse=FieldFacet(S.VIDEO),
-                                  collapse_limit=per_video)
-        grouped: dict[str, list] = {}
-        for hit in results:
-            grouped.setdefault(gen.doc_video[hit.docnum], []).append((hit.docnum, hit.score))
-        order = list(grouped) if sort == "relevance" else [v for v in ids if v in grouped]
-        return [(vid, grouped[vid]) for vid in order[:limit]]
-
-    def _video_hits(self, gen, vid, docs, count, passage_starts, spec, lead_in) -> VideoHits:
+    def _video_hits(self, gen, vid, hits, per_video, spec, lead_in, score) -> VideoHits:
         meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}
         video = Video.from_dict(meta["video"])
+        doc_start = gen.doc_start
         moments = []
         seen = set()
         exact = {}
-        for docnum, score in docs:
+        # Best first; among equals the earlier passage. Overlapping passages may find the same words.
+        for passage_score, docnum in heapq.nsmallest(per_video * 2, hits, key=lambda h: (-h[0], doc_start[h[1]])):
+            if len(moments) == per_video:
+                break
             payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
             located = locate(payload, spec, payload.get("lang"))
             word_ms = located.word_ms if located else payload["segs"][0][1]
-            if word_ms in seen:  # the same words found again in the overlapping passage
+            if word_ms in seen:
                 continue
             seen.add(word_ms)
-            exact[gen.doc_start[docnum]] = word_ms
+            exact[doc_start[docnum]] = word_ms
             plain, snippet_html, seg_start, seg_end = snippet(payload, located)
             word_time = word_ms / 1000
             jump = max(0.0, word_time - lead_in)
             moments.append(Moment(jump=jump, word_time=word_time, segment_start=seg_start / 1000,
                                   segment_end=seg_end / 1000, text=plain, snippet_html=snippet_html,
-                                  score=float(score), link=deep_link(video, jump)))
-        positions = sorted({exact.get(ms, ms) / 1000 for ms in passage_starts})
+                                  score=float(passage_score), link=deep_link(video, jump)))
+        positions = sorted({exact.get(doc_start[d], doc_start[d]) / 1000 for _, d in hits})
         return VideoHits(
             video=video,
             language=meta.get("lang"),
             duration=meta.get("duration"),
-            hit_count=count,
+            hit_count=len(hits),
             moments=tuple(moments),
             positions=tuple(positions),
-            score=moments[0].score if moments else 0.0,
+            score=score,
         )
 
     # -- for the transcript view ----------------------------------------------------------
@@ -262,6 +265,61 @@ class SearchIndex:
             last_date=dates[-1] if dates else None,
             last_indexed=indexed or _mtime_iso(self.index_dir),
         )
+
+
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+def _rank(gen, hits: dict[str, list], sort: str) -> list[tuple[str, float]]:
+    """[(video id, score)] in display order.
+
+    Relevance ranks sessions by BM25 over passages: the matching passages of a session are its
+    term frequency, its number of passages its length; so a session that keeps coming back to
+    the topic ranks above one that mentions it once, and long sessions get no free advantage.
+    """
+    if not hits:
+        return []
+    lengths = gen.passages
+    avg = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
+    scores = {}
+    for vid, found in hits.items():
+        tf, dl = len(found), max(lengths.get(vid, 1), 1)
+        scores[vid] = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / max(avg, 1.0)))
+
+    def day(vid):
+        return (gen.videos.get(vid) or {}).get("video", {}).get("upload_date") or ""
+
+    if sort == "relevance":
+        order = sorted(scores, key=lambda v: (-scores[v], day(v) and -int(day(v).replace("-", "")), v))
+    else:
+        dated = sorted((v for v in scores if day(v)), key=lambda v: (day(v), v), reverse=(sort == "date"))
+        order = dated + sorted(v for v in scores if not day(v))  # unknown dates last
+    return [(v, scores[v]) for v in order]
+
+
+def _allowed_videos(gen, filters: SearchFilters) -> set[str] | None:
+    """The video ids the filters let through (None: no filter). Filters apply to session metadata."""
+    if not (filters.languages or filters.since or filters.until or filters.video_ids or filters.title.strip()):
+        return None
+    langs = {c.lower().split("-")[0] for c in filters.languages}
+    since = filters.since.isoformat() if filters.since else None
+    until = filters.until.isoformat() if filters.until else None
+    ids = set(filters.video_ids)
+    title_words = set(S.fold_words(filters.title))
+    out = set()
+    for vid, meta in gen.videos.items():
+        video = meta["video"]
+        day = video.get("upload_date") or ""
+        if langs and (meta.get("lang") or "").lower().split("-")[0] not in langs:
+            continue
+        if (since and (not day or day < since)) or (until and (not day or day > until)):
+            continue
+        if ids and vid not in ids:
+            continue
+        if title_words and not title_words <= set(S.fold_words(video.get("title") or "")):
+            continue
+        out.add(vid)
+    return out
 
 
 def _and(q, fq):
