@@ -102,6 +102,7 @@ def test_choosing_a_moment_plays_the_local_file_from_the_word_and_shares_it(monk
     assert video.proto.type == video.proto.Type.NATIVE
     assert video.proto.start_time == expected
     assert "/media/" in video.proto.url and video.proto.url.endswith(".flac")  # Streamlit serves the local file
+    assert [s.label for s in video.proto.subtitles] == ["Transcript"]  # captions made from the transcript
     assert param(at, "v") == REAL_ID
     assert param(at, "t") == str(expected)
     citation = at.get("code")[0].value

@@ -121,6 +121,7 @@ def test_search_choose_a_moment_and_the_video_plays_from_that_second(page, serve
     page.wait_for_function(f"() => location.search.includes('t={jump}')", timeout=10_000)
     params = url_params(page)
     assert params["v"] == VIDEO_ID and params["t"] == str(jump) and params["q"] == "bright"
+    assert page.locator("video track").count() == 1  # captions from the transcript
     shot(page, "ui-moment.png")
 
 

@@ -60,3 +60,17 @@ def archive_summary(cfg: Config):
 def _archive_summary(index_dir: str):
     index = _search_index(index_dir)
     return index.stats(), list(index.videos())
+
+
+def captions(cfg: Config, video_id: str) -> bytes:
+    """The session's transcript as WebVTT captions for the player; made once per transcript version."""
+    path = store(cfg).path_for(video_id)
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return _captions(str(cfg.paths.transcripts), video_id, stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _captions(root: str, video_id: str, stamp: int) -> bytes:
+    from ui.export import export_bytes
+
+    return export_bytes(_transcript(root, video_id, stamp), "vtt")

@@ -41,7 +41,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
         st.warning("This link points to a session that is not in the archive: " + md_text(problem))
         return
     with st.container(key="session-panel"):
-        _player(video, state.t)
+        _player(video, state.t, resources.captions(cfg, video.id) if transcript and transcript.segments else None)
         st.markdown("#### " + md_text(video.title or video.id))
         language = (transcript.language if transcript else None) or (hits.language if hits else None)
         duration = (transcript.duration if transcript else None) or (hits.duration if hits else None)
@@ -65,7 +65,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                 st.caption("Source: " + md_text(video.webpage_url))
 
 
-def _player(video: Video, seconds: int) -> None:
+def _player(video: Video, seconds: int, captions: bytes | None) -> None:
     source = player_source(video, seconds)
     # A new container key per moment makes the player element new, so it seeks to the new start.
     key = "player-" + hashlib.sha1(f"{video.id}\0{seconds}".encode()).hexdigest()[:12]
@@ -73,7 +73,8 @@ def _player(video: Video, seconds: int) -> None:
         if source.kind == "youtube":
             st.video(source.target, start_time=source.start)
         elif source.kind in ("file", "url"):
-            st.video(source.target, format=source.mimetype, start_time=source.start, autoplay=True)
+            st.video(source.target, format=source.mimetype, start_time=source.start, autoplay=True,
+                     subtitles={"Transcript": captions} if captions else None)
         else:
             st.info("No playable recording is stored for this session; the transcript is below.")
 
