@@ -1,7 +1,9 @@
 """Build the index from transcripts/: incrementally by checksum, from scratch, or one transcript.
 
 The index is derived data: `rebuild` builds a fresh index beside the old one and swaps it in,
-so searchers never see a half-built index. Writers wait for another writer's lock (Whoosh
+so searchers never see a half-built index (a transcript indexed by ingestion while a rebuild
+runs is in the rebuilt index only if it was in transcripts/ when the rebuild listed them; the
+next `sessions index` picks it up otherwise). Writers wait for another writer's lock (Whoosh
 allows one at a time) up to WRITER_TIMEOUT seconds, then raise IndexBusy.
 
 Stored payloads (read back by index.search):
