@@ -76,9 +76,9 @@ class _Compiler:
         if isinstance(node, Q.Word):
             self.words.append(node.text)
             if node.prefix:
-                return self.expanded(node.text, self.prefix_words(node.text), f"{node.text}*")
+                return self.expanded(self.prefix_words(node.text))
             if node.fuzzy:
-                return self.expanded(node.text, self.fuzzy_words(node.text, node.fuzzy), f"{node.text}~{node.fuzzy}")
+                return self.expanded(self.fuzzy_words(node.text, node.fuzzy))
             return self.text(node.text)
         if isinstance(node, Q.Not):
             return ("not", self.compile(node.item))
@@ -108,7 +108,7 @@ class _Compiler:
             return None
         return Or(parts) if len(parts) > 1 else parts[0]
 
-    def expanded(self, typed: str, words: list[str], shown: str):
+    def expanded(self, words: list[str]):
         from whoosh.query import NullQuery, Or, Term
 
         by_field: dict[str, set[str]] = {}

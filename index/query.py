@@ -120,7 +120,6 @@ class _Parser:
         self.toks = toks
         self.i = 0
         self.notices = notices
-        self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -190,7 +189,6 @@ class _Parser:
     def parse_atom(self) -> Node | None:
         tok = self.take()
         if tok.kind == "(":
-            self.depth += 1
             items = []
             while (nxt := self.peek()) is not None and nxt.kind != ")":
                 node = self.parse_or()
@@ -200,7 +198,6 @@ class _Parser:
                 self.note("Added the missing ')' at the end.")
             else:
                 self.take()
-            self.depth -= 1
             return _join(And, items)
         if tok.kind == "phrase":
             if not _WORD_CHAR.search(tok.value):

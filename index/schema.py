@@ -32,6 +32,8 @@ STEP = 3  # a new passage every STEP segments: consecutive passages share one se
 # -- field names ----------------------------------------------------------------------------
 KIND = "kind"  # "video" | "passage"
 VIDEO = "video"  # video id (sortable: grouping, collapse)
+# LANG, DATE and TITLE copy session metadata onto every document so Whoosh queries can filter on
+# them; SearchIndex filters on its in-memory session table instead (measured faster).
 LANG = "lang"  # ISO 639-1 code, or UNKNOWN_LANG
 DATE = "date"  # upload date as integer YYYYMMDD, 0 when unknown (sortable)
 START = "start_ms"  # passage start, integer ms (sortable integers: see TESTING.md)
