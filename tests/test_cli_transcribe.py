@@ -16,7 +16,7 @@ from ui.cli import cli
 def config(tmp_path, tiny_en_model):
     path = tmp_path / "config.toml"
     path.write_text(
-        f'[paths]\ntranscripts = "transcripts"\n[transcribe]\nmodel = "{tiny_en_model}"\nbeam_size = 1\n',
+        f'[paths]\ntranscripts = "transcripts"\n[transcribe]\nmodel = "{tiny_en_model}"\nbeam_size = 1\nthreads = 1\n',
         encoding="utf-8",
     )
     return path

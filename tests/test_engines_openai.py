@@ -12,10 +12,15 @@ from ingest.errors import ModelUnavailable, UnsupportedLanguage
 from tests.support.media import REFERENCE, media
 from tests.support.wer import normalise, wer
 
+# torch's OpenMP threads spin while waiting: with 2 threads on a busy 2-core machine jfk took
+# 15 s instead of 2 s. One thread keeps these tests steady wherever they run.
+THREADS = 1
+
 
 @pytest.fixture(scope="module")
 def tiny(openai_tiny_en_checkpoint):
-    return load_engine(TranscribeOptions(engine="openai-whisper", model=str(openai_tiny_en_checkpoint), beam_size=1))
+    return load_engine(TranscribeOptions(engine="openai-whisper", model=str(openai_tiny_en_checkpoint), beam_size=1,
+                                         threads=THREADS))
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +70,8 @@ def test_nothing_is_invented_over_silence_or_a_tone(tiny, name):
 
 @pytest.fixture(scope="module")
 def base(openai_base_checkpoint):
-    return load_engine(TranscribeOptions(engine="openai-whisper", model=str(openai_base_checkpoint), beam_size=1))
+    return load_engine(TranscribeOptions(engine="openai-whisper", model=str(openai_base_checkpoint), beam_size=1,
+                                         threads=THREADS))
 
 
 @pytest.mark.slow
