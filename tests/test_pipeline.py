@@ -6,6 +6,7 @@ claim to test transcription (tests/test_ingest_e2e.py runs the real Whisper mode
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -162,10 +163,17 @@ def test_audio_is_deleted_or_kept_and_leftovers_of_a_killed_run_are_cleaned(feed
     inflight.mkdir(parents=True)
     (inflight / "b.m4a.part").write_bytes(b"half")
     (archive.root / "transcripts").mkdir()
-    (archive.root / "transcripts" / ".tmp-x.part").write_bytes(b"half")
+    stale = archive.root / "transcripts" / ".tmp-x.part"
+    stale.write_bytes(b"half")
+    old = time.time() - pipeline.STALE_TEMP_AGE - 5
+    os.utime(stale, (old, old))
+    # A young temp file may belong to a `sessions transcribe` writing right now: it is spared.
+    young = archive.root / "transcripts" / ".tmp-y.part"
+    young.write_bytes(b"being written")
     run(archive, f.url)
     assert list(inflight.iterdir()) == []
-    assert [p.name for p in (archive.root / "transcripts").iterdir()] == ["a.json"]
+    assert sorted(p.name for p in (archive.root / "transcripts").iterdir()) == [".tmp-y.part", "a.json"]
+    young.unlink()
 
     run(archive, f.url, force=True, keep_audio=True)
     assert (archive.root / "audio" / "a.m4a").is_file()

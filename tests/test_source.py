@@ -163,7 +163,7 @@ def test_local_folder_lists_recordings_and_fetch_returns_them_in_place(tmp_path)
     assert jfk.id.startswith("local-")
     assert source.is_local(jfk)
     path, same = source.fetch_audio(jfk, tmp_path)
-    assert path == MEDIA / "jfk.flac" and same == jfk
+    assert path.resolve() == (MEDIA / "jfk.flac").resolve() and same == jfk
     assert not list(tmp_path.iterdir())
     assert source.list_videos(str(MEDIA / "jfk.flac")) == [replace(jfk, channel="", upload_date=None)]
     with pytest.raises(DownloadFailed, match="no such folder"):
