@@ -16,6 +16,7 @@ re-ranked towards the channel's languages (ingest/engines/languages.py).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from ingest.errors import ModelUnavailable, UnsupportedLanguage
 from ingest.records import Segment, TranscriptionInfo
 
 ENGINE_NAME = "faster-whisper"
+# "owner/name" of a CTranslate2 model on the Hugging Face hub, which faster-whisper also accepts.
+_HUB_REPO = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 
 
 def create(options: TranscribeOptions) -> FasterWhisperTranscriber:
@@ -174,7 +177,7 @@ def _model_source(model: str) -> str:
         if not (path / "model.bin").is_file():
             raise ModelUnavailable(f"model folder {path} has no model.bin (a CTranslate2 Whisper model is expected)")
         return str(path)
-    if looks_like_path and not path.exists():
+    if looks_like_path and not path.exists() and not _HUB_REPO.fullmatch(model):
         raise ModelUnavailable(f"model folder {path} does not exist")
     if path.is_file():
         raise ModelUnavailable(f"{path} is a file: faster-whisper needs a model folder (model.bin, config.json, ...)")
