@@ -128,6 +128,12 @@ def test_model_folder_problems_are_named(tmp_path):
         load_engine(TranscribeOptions(model=str(broken)))
 
 
+def test_hub_repo_id_is_a_name_not_a_folder(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelUnavailable, match="'Systran/faster-whisper-small' is unavailable: it is not downloaded"):
+        load_engine(TranscribeOptions(model="Systran/faster-whisper-small"))
+
+
 def test_unknown_model_name_and_compute_type(tiny_en_model):
     with pytest.raises(ModelUnavailable, match="'huge-v9'"):
         load_engine(TranscribeOptions(model="huge-v9"))
