@@ -22,9 +22,9 @@ from typing import Any
 
 from ingest.audio import load_audio
 from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
-from ingest.engines.languages import prefer_channel_languages
+from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
-from ingest.errors import ModelUnavailable, UnsupportedLanguage
+from ingest.errors import ModelUnavailable
 from ingest.records import Segment, TranscriptionInfo
 
 ENGINE_NAME = "faster-whisper"
@@ -49,18 +49,8 @@ def create(options: TranscribeOptions) -> FasterWhisperTranscriber:
         raise ModelUnavailable(f"Whisper model {options.model!r} could not be loaded: {exc}") from exc
     except Exception as exc:  # huggingface_hub and ctranslate2 raise many unrelated types
         raise ModelUnavailable(_load_failure(options.model, exc)) from exc
-    _check_language(options, model)
+    check_forced_language(options.language, options.model, model.model.is_multilingual, _all_languages())
     return FasterWhisperTranscriber(model, options)
-
-
-def _check_language(options: TranscribeOptions, model: Any) -> None:
-    language = options.language
-    if language is None:
-        return
-    if language != "en" and not model.model.is_multilingual:
-        raise UnsupportedLanguage(f"model {options.model} is English-only: it cannot transcribe {language!r}")
-    if language not in _all_languages():
-        raise UnsupportedLanguage(f"language {language!r} is not one Whisper knows (use a code like en, fr, es)")
 
 
 class FasterWhisperTranscriber:

@@ -8,6 +8,10 @@ pv_test_es gets Spanish 0.39 vs Greek 0.25, while clear English/French/German ge
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from ingest.errors import UnsupportedLanguage
+
 CHANNEL_LANGUAGES = ("en", "fr", "es")
 UNSURE = 0.5
 
@@ -20,3 +24,13 @@ def prefer_channel_languages(ranked: list[tuple[str, float]]) -> list[tuple[str,
         if language in CHANNEL_LANGUAGES:
             return [ranked[i], *ranked[:i], *ranked[i + 1 :]]
     return ranked
+
+
+def check_forced_language(language: str | None, model: str, multilingual: bool, known: Collection[str]) -> None:
+    """A forced language must be one Whisper knows, and English on an English-only model."""
+    if language is None:
+        return
+    if language != "en" and not multilingual:
+        raise UnsupportedLanguage(f"model {model} is English-only: it cannot transcribe {language!r}")
+    if language not in known:
+        raise UnsupportedLanguage(f"language {language!r} is not one Whisper knows (use a code like en, fr, es)")

@@ -20,9 +20,9 @@ from typing import Any
 
 from ingest.audio import SAMPLE_RATE, load_audio
 from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
-from ingest.engines.languages import prefer_channel_languages
+from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
-from ingest.errors import EngineUnavailable, ModelUnavailable, UnsupportedLanguage
+from ingest.errors import EngineUnavailable, ModelUnavailable
 from ingest.records import Segment, TranscriptionInfo
 
 ENGINE_NAME = "openai-whisper"
@@ -45,20 +45,10 @@ def create(options: TranscribeOptions) -> OpenAIWhisperTranscriber:
         raise ModelUnavailable(f"{path}: openai-whisper needs a .pt checkpoint file or a model name")
     else:
         model = _load_named(options.model, whisper)
-    _check_language(options, model)
-    return OpenAIWhisperTranscriber(model.to("cpu").eval(), options)
-
-
-def _check_language(options: TranscribeOptions, model: Any) -> None:
     from whisper.tokenizer import LANGUAGES
 
-    language = options.language
-    if language is None:
-        return
-    if language != "en" and not model.is_multilingual:
-        raise UnsupportedLanguage(f"model {options.model} is English-only: it cannot transcribe {language!r}")
-    if language not in LANGUAGES:
-        raise UnsupportedLanguage(f"language {language!r} is not one Whisper knows (use a code like en, fr, es)")
+    check_forced_language(options.language, options.model, model.is_multilingual, LANGUAGES)
+    return OpenAIWhisperTranscriber(model.to("cpu").eval(), options)
 
 
 class OpenAIWhisperTranscriber:

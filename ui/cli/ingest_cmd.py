@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ingest.engines import ENGINES
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
+from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
 
 
 @click.command()
@@ -23,9 +22,7 @@ from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
 @click.option("--match", metavar="REGEX", help="Only videos whose title matches (case-insensitive).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress; print only failures (for cron).")
 @click.option("--force", is_flag=True, help="Transcribe again even videos already transcribed with this model.")
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Whisper engine (default: config [transcribe]).")
-@click.option("--model", help="Whisper model name or local model folder (default: config [transcribe]).")
-@click.option("--language", help="Force a language (e.g. fr); default: detect per recording.")
+@engine_choice_options
 @click.option("--wait", is_flag=True, help="If another ingest is running, wait for it instead of refusing.")
 @click.pass_context
 @domain_errors
@@ -85,13 +82,8 @@ def ingest_options(config: Any, **overrides: Any):
     from ingest.source import SourceOptions
 
     ing = config.ingest
-    topts = config.transcribe
-    for key in ("engine", "model", "language"):
-        if overrides.get(key):
-            value = overrides[key]
-            if key == "model" and ("/" in value or value.startswith((".", "~"))):
-                value = str(Path(value).expanduser().resolve())
-            topts = replace(topts, **{key: value})
+    topts = apply_engine_choice(config.transcribe, overrides.get("engine"), overrides.get("model"),
+                                overrides.get("language"))
     return IngestOptions(
         source=SourceOptions(
             audio_format=ing.audio_format, sleep_interval=ing.sleep_interval,

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ingest.engines import ENGINES
 from ingest.errors import SessionsError
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
+from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Whisper engine (default: [transcribe] engine).")
-@click.option("--model", help="Model name (e.g. small) or local model folder / .pt file (default: [transcribe] model).")
-@click.option("--language", help="Force a language code (e.g. fr); 'auto' detects it (default: [transcribe] language).")
+@engine_choice_options
 @click.option("--force", is_flag=True, help="Transcribe again even if a transcript by the same engine and model exists.")
 @click.pass_context
 @domain_errors
@@ -37,7 +34,7 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
     from ingest.transcribe import local_video, needs_transcription, transcribe_file
 
     config = load_cli_config(ctx)
-    options = _options(config.transcribe, engine, model, language)
+    options = apply_engine_choice(config.transcribe, engine, model, language)
     store = TranscriptStore(config.paths.transcripts)
     err = sys.stderr
     # Bars redraw with cursor moves that garble logs: off when stderr is not a terminal,
@@ -78,18 +75,6 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
                f"of {len(paths)} file(s) → {store.root}")
     if failed:
         ctx.exit(EXIT_FAILED)
-
-
-def _options(base, engine: str | None, model: str | None, language: str | None):
-    changes: dict = {}
-    if engine:
-        changes["engine"] = engine
-    if model:
-        # A model given as an existing path is stored absolute, so re-runs from elsewhere match.
-        changes["model"] = str(Path(model).expanduser().resolve()) if Path(model).expanduser().exists() else model
-    if language:
-        changes["language"] = None if language.lower() in ("auto", "") else language.lower()
-    return replace(base, **changes)
 
 
 def _is_engine_error(exc: SessionsError) -> bool:
