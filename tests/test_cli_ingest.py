@@ -29,6 +29,15 @@ def test_dry_run_shows_new_done_and_failed_before_and_changes_nothing(feed, tmp_
     assert "new: 1" in result.output and "left out by --since/--match/--limit: 1" in result.output
 
 
+def test_dry_run_says_when_it_waits_to_retry_an_unreachable_source(tmp_path, tiny_en_model):
+    # Port 9 on loopback refuses connections: a transient network failure, as when offline.
+    config = write_config(tmp_path, tiny_en_model, retries=2, backoff=0.01, urls=("http://127.0.0.1:9/feed.xml",))
+    result = invoke(config, "--dry-run")
+    assert result.exit_code == 1
+    assert "retrying http://127.0.0.1:9/feed.xml in 0.0 s (network, attempt 1)" in result.stderr
+    assert "attempt 2" in result.stderr and "attempt 3" not in result.stderr
+
+
 @pytest.mark.slow
 def test_quiet_run_prints_only_failures_and_exits_1(feed, tmp_path, tiny_en_model):
     f = feed([item("ok", "platforms.mp4", "Platforms", 1), item("gone", "jfk.m4a", "Removed talk", 2, missing=True)])

@@ -53,7 +53,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     store = TranscriptStore(config.paths.transcripts)
 
     if dry_run:
-        plan = pipeline.plan_ingest(urls, store=store, options=options)
+        plan = pipeline.plan_ingest(urls, store=store, options=options,
+                                    on_event=_failures_only if quiet else _retries_on_stderr)
         print_plan(plan)
         if plan.listing_failures:
             raise SystemExit(EXIT_FAILED)
@@ -161,6 +162,14 @@ def _duration(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
     h, m = divmod(m, 60)
     return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+
+def _retries_on_stderr(event: Any) -> None:
+    """--dry-run: listing has no bars, but a retry wait must not look like a hang."""
+    from ingest import pipeline as p
+
+    if isinstance(event, p.Retrying):
+        click.echo(f"retrying {event.what} in {event.delay:.1f} s ({event.reason}, attempt {event.attempt})", err=True)
 
 
 def _failures_only(event: Any) -> None:
