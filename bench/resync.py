@@ -113,7 +113,8 @@ def bench_resync(root: Path, items: int, hours: float) -> None:
 
 def bench_throughput(model: str, rate_limit: str, repeats: int) -> None:
     from ingest.engines import TranscribeOptions, load_engine
-    from ingest.pipeline import IngestOptions, ingest
+    from ingest.pipeline import ingest
+    from ingest.run_records import IngestOptions
     from ingest.source import SourceOptions
     from ingest.store import TranscriptStore
 

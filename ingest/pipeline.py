@@ -4,295 +4,54 @@ Each video is committed on its own (transcript written atomically, then `on_stor
 passes the index update), so a crash loses at most the video in flight and the next run resumes.
 A failing video is recorded in the ingest log with its reason and the batch goes on; failed
 videos are tried again next run. While one video is transcribed, the next one downloads (a
-thread). Progress is reported through `on_event` with the small event records below; events
+thread). Progress is reported through `on_event` with the event records of ingest/run_records.py; events
 about downloads may come from the download thread. Never prints, never exits.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import queue
-import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest import source
-from ingest.engines import TranscribeOptions, Transcriber
+from ingest.engines import Transcriber
 from ingest.errors import (
     DamagedMedia,
     DownloadFailed,
     EngineUnavailable,
-    IngestError,
     MediaNotFound,
     ModelUnavailable,
     NotMedia,
     SessionsError,
 )
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
-from ingest.records import FORMAT_NAME, SCHEMA_VERSION, Transcript, Video
-from ingest.source import SourceOptions
+from ingest.planning import compile_match, plan_ingest, read_made_by, with_retries
+from ingest.records import Transcript, Video
+from ingest.run_records import (
+    DownloadProgressed,
+    DownloadStarted,
+    Failure,
+    IngestOptions,
+    IngestReport,
+    Listed,
+    OnEvent,
+    OnStored,
+    Plan,
+    TranscribeProgressed,
+    TranscriberSource,
+    TranscribeStarted,
+    VideoFailed,
+    VideoStored,
+)
 from ingest.store import TranscriptStore
 
 INFLIGHT = ".inflight"  # downloads in progress live here; wiped at the start of every run
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    source: SourceOptions = field(default_factory=SourceOptions)
-    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
-    audio_dir: Path = Path("data/audio")
-    state_dir: Path = Path("data/state")
-    keep_audio: bool = False
-    limit: int | None = None
-    since: date | None = None
-    match: str | None = None  # regular expression searched in titles (case-insensitive)
-    force: bool = False  # transcribe again even when a transcript with the same engine/model exists
-    retries: int = 5  # transient failures (timeouts, 429, 5xx) per listing or download
-    retry_backoff: float = 2.0  # seconds, doubled after each retry
-    overlap: bool = True  # download the next video while the current one is transcribed
-    wait: bool = False  # wait for another ingest to finish instead of refusing
-
-
-# -- records of a run ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Failure:
-    id: str
-    title: str
-    reason: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What a run would do: computed from a flat listing and the store, nothing downloaded."""
-
-    todo: tuple[Video, ...] = ()  # to ingest now (after --since/--match/--limit)
-    done: tuple[Video, ...] = ()  # already transcribed with this engine and model
-    retry_ids: frozenset[str] = frozenset()  # in `todo` because they failed before
-    filtered_out: int = 0  # new but excluded by --since/--match/--limit
-    listing_failures: tuple[Failure, ...] = ()
-
-    @property
-    def new(self) -> tuple[Video, ...]:
-        return tuple(v for v in self.todo if v.id not in self.retry_ids)
-
-    @property
-    def retries(self) -> tuple[Video, ...]:
-        return tuple(v for v in self.todo if v.id in self.retry_ids)
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    stored: tuple[str, ...] = ()
-    skipped: int = 0
-    failed: tuple[Failure, ...] = ()
-    listing_failures: tuple[Failure, ...] = ()
-    filtered_out: int = 0
-    audio_seconds: float = 0.0
-    elapsed: float = 0.0
-    reindexed: int = 0  # stored earlier but not indexed (a crash): handed to on_stored again
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.listing_failures
-
-
-# -- progress events -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Listed:
-    plan: Plan
-
-
-@dataclass(frozen=True)
-class DownloadStarted:
-    video: Video
-    position: int  # 1-based within plan.todo
-    total: int
-
-
-@dataclass(frozen=True)
-class DownloadProgressed:
-    video: Video
-    done: int  # bytes
-    total: int | None
-
-
-@dataclass(frozen=True)
-class Retrying:
-    video: Video | None  # None while listing
-    what: str
-    attempt: int
-    delay: float
-    reason: str
-
-
-@dataclass(frozen=True)
-class TranscribeStarted:
-    video: Video
-    position: int
-    total: int
-
-
-@dataclass(frozen=True)
-class TranscribeProgressed:
-    video: Video
-    done: float  # seconds of audio
-    total: float | None
-
-
-@dataclass(frozen=True)
-class VideoStored:
-    video: Video
-    path: Path
-    audio_seconds: float
-
-
-@dataclass(frozen=True)
-class VideoFailed:
-    video: Video
-    reason: str
-    message: str
-
-
-Event = Listed | DownloadStarted | DownloadProgressed | Retrying | TranscribeStarted | TranscribeProgressed | \
-    VideoStored | VideoFailed
-OnEvent = Callable[[Any], None]
-OnStored = Callable[[Transcript, Path], None]
-TranscriberSource = Transcriber | Callable[[], Transcriber]
-
-
-# -- planning ------------------------------------------------------------------------------
-
-def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,
-                on_event: OnEvent | None = None) -> Plan:
-    """List every source (flat) and split the videos into to-do and done. Reads, never writes."""
-    emit = on_event or (lambda e: None)
-    matcher = _compile_match(options.match)
-    log = IngestLog.load(options.state_dir)
-    listed: list[Video] = []
-    listing_failures: list[Failure] = []
-    seen: set[str] = set()
-    for url in sources:
-        try:
-            videos = _with_retries(lambda u=url: source.list_videos(u, options.source), options, None, url, emit)
-        except DownloadFailed as exc:
-            listing_failures.append(Failure(url, url, exc.reason, str(exc)))
-            continue
-        for v in videos:
-            if v.id not in seen:
-                seen.add(v.id)
-                listed.append(v)
-    done: list[Video] = []
-    candidates: list[Video] = []
-    for v in listed:
-        if not options.force and is_done(store, v.id, options.transcribe, log):
-            done.append(v)
-        else:
-            candidates.append(v)
-    todo = [v for v in candidates if _selected(v, options.since, matcher)]
-    if options.limit is not None:
-        todo = todo[: max(0, options.limit)]
-    failed_before = {vid for vid, e in log.videos.items() if e.status == FAILED}
-    plan = Plan(
-        todo=tuple(todo),
-        done=tuple(done),
-        retry_ids=frozenset(v.id for v in todo if v.id in failed_before),
-        filtered_out=len(candidates) - len(todo),
-        listing_failures=tuple(listing_failures),
-    )
-    return plan
-
-
-def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log: IngestLog | None = None) -> bool:
-    """A transcript exists for this video, made with the same engine and model.
-
-    The same rule as ingest.transcribe.needs_transcription, made cheap for re-syncing a whole
-    channel: the log's record is trusted while the file's size and mtime are unchanged, otherwise
-    only the JSON is parsed (building every Segment and Word of 500 long sessions takes minutes).
-    """
-    path = store.path_for(video_id)
-    made_by = (log.made_by(video_id, path) if log is not None else None) or _read_made_by(path)
-    return made_by == (topts.engine, topts.model)
-
-
-def _read_made_by(path: Path) -> tuple[str, str] | None:
-    """(engine, model) from a transcript file; None when missing or not one of ours (made again)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return _made_by_version(str(path), st.st_size, st.st_mtime_ns)
-
-
-_HEAD_BYTES = 1 << 16
-
-
-@functools.lru_cache(maxsize=4096)
-def _made_by_version(path: str, size: int, mtime_ns: int) -> tuple[str, str] | None:
-    # Keyed on size and mtime too: planning and the log update read each file once per version.
-    try:
-        with open(path, "rb") as f:
-            head = f.read(_HEAD_BYTES)
-            data = _header_fields(head)
-            if data is None:
-                data = json.loads(head + f.read())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
-        return None
-    info = data.get("transcription")
-    if not isinstance(info, dict):
-        return None
-    engine, model = info.get("engine"), info.get("model")
-    return (engine, model) if isinstance(engine, str) and isinstance(model, str) else None
-
-
-def _header_fields(head: bytes) -> dict[str, Any] | None:
-    """format, schema_version and transcription from the start of a file the store wrote.
-
-    The store writes with indent=1, so a top-level key is the only thing that can follow a real
-    newline and one space (newlines inside strings are escaped), and "transcription" comes before
-    the long "segments" list: decoding just those values skips parsing every segment.
-    None when they are not all in `head` (then the whole file is parsed).
-    """
-    text = head.decode("utf-8", errors="ignore")
-    decoder = json.JSONDecoder()
-    out: dict[str, Any] = {}
-    for key in ("format", "schema_version", "transcription"):
-        marker = f'\n "{key}": '
-        at = text.find(marker)
-        if at < 0:
-            return None
-        try:
-            out[key] = decoder.raw_decode(text, at + len(marker))[0]
-        except ValueError:
-            return None
-    return out
-
-
-def _compile_match(pattern: str | None) -> re.Pattern[str] | None:
-    if not pattern:
-        return None
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise IngestError(f"--match {pattern!r} is not a valid regular expression: {exc}") from None
-
-
-def _selected(video: Video, since: date | None, matcher: re.Pattern[str] | None) -> bool:
-    if matcher and not matcher.search(video.title):
-        return False
-    # A listing without a date (rare with approximate dates) is kept: skipping it could lose a session.
-    return not (since and video.upload_date and video.upload_date < since.isoformat())
 
 
 # -- running -------------------------------------------------------------------------------
@@ -304,7 +63,7 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     emit = on_event or (lambda e: None)
     started = time.monotonic()
     source.check_youtube_ready(list(sources))
-    _compile_match(options.match)
+    compile_match(options.match)
     with IngestLock(options.state_dir, wait=options.wait):
         _clean_leftovers(store, options)
         log = IngestLog.load(options.state_dir)
@@ -360,7 +119,7 @@ def _remember_done(log: IngestLog, store: TranscriptStore, done: tuple[Video, ..
     for video in done:
         path = store.path_for(video.id)
         if log.made_by(video.id, path) is None:
-            made_by = _read_made_by(path)
+            made_by = read_made_by(path)
             if made_by is not None:
                 log.mark(video.id, DONE, title=video.title, url=video.webpage_url or video.media_url,
                          made_by=made_by, file=path, save=False)
@@ -486,7 +245,7 @@ class _Run:
             self.emit(DownloadProgressed(video, done, total))
 
         try:
-            path, full = _with_retries(
+            path, full = with_retries(
                 lambda: source.fetch_audio(video, self.inflight, self.options.source, progress),
                 self.options, video, video.id, self.emit)
         except DownloadFailed as exc:
@@ -563,19 +322,3 @@ def transcribe_audio(engine: Transcriber, audio: Path, video: Video,
     from ingest.transcribe import transcribe_file
 
     return transcribe_file(audio, engine, video=video, on_progress=on_progress)
-
-
-def _with_retries(call: Callable[[], Any], options: IngestOptions, video: Video | None, what: str,
-                  emit: OnEvent) -> Any:
-    """Retry transient failures (timeouts, 429, 5xx — even on the first request) with backoff."""
-    attempt = 0
-    while True:
-        try:
-            return call()
-        except DownloadFailed as exc:
-            if not exc.transient or attempt >= options.retries:
-                raise
-            delay = options.retry_backoff * (2 ** attempt)
-            attempt += 1
-            emit(Retrying(video, what, attempt, delay, exc.reason))
-            time.sleep(delay)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest import pipeline
+from ingest import pipeline, planning, run_records
 from ingest.engines import EngineResult, TranscribeOptions
 from ingest.errors import EngineUnavailable, IngestError, SessionsError
 from ingest.ingest_log import FAILED, STORED, IngestLog
-from ingest.pipeline import IngestOptions
 from ingest.records import Segment, TranscriptionInfo, Word
+from ingest.run_records import IngestOptions
 from ingest.store import TranscriptStore
 from tests.support.channel import feed_fixture, item, standard_items  # noqa: F401 - a fixture
 from tests.support.media import media
@@ -78,14 +78,14 @@ def test_next_download_overlaps_current_transcription(feed, archive):
     report = run(archive, f.url, FakeTranscriber(delay=0.6), events)
     assert len(report.stored) == 3 and report.ok
     order = [(type(e).__name__, getattr(e, "position", None) or e.video.id) for e in events
-             if isinstance(e, (pipeline.DownloadStarted, pipeline.VideoStored))]
+             if isinstance(e, (run_records.DownloadStarted, run_records.VideoStored))]
     first_stored = order.index(("VideoStored", "ta-video"))
     assert order.index(("DownloadStarted", 2)) < first_stored
 
     sequential: list = []
     shutil.rmtree(archive.root / "transcripts")
     run(archive, f.url, FakeTranscriber(delay=0.1), sequential, overlap=False)
-    names = [type(e).__name__ for e in sequential if isinstance(e, (pipeline.DownloadStarted, pipeline.VideoStored))]
+    names = [type(e).__name__ for e in sequential if isinstance(e, (run_records.DownloadStarted, run_records.VideoStored))]
     assert names == ["DownloadStarted", "VideoStored"] * 3
 
 
@@ -107,7 +107,7 @@ def test_transient_failures_are_retried_with_backoff_even_on_the_first_request(f
     events: list = []
     report = run(archive, f.url, events=events, retry_backoff=0.05)
     assert report.stored == ("flaky",)
-    retries = [e for e in events if isinstance(e, pipeline.Retrying)]
+    retries = [e for e in events if isinstance(e, run_records.Retrying)]
     assert [(r.attempt, r.delay, r.reason) for r in retries] == [(1, 0.05, "http-5xx"), (2, 0.1, "http-5xx")]
 
 
@@ -121,7 +121,7 @@ def test_a_failed_video_is_logged_the_batch_goes_on_and_it_is_retried_next_run(f
     assert {v.id for v in log.failures()} == {"gone", "flaky"}
 
     f.update("gone", missing=False)
-    plan = pipeline.plan_ingest([f.url], store=archive.store, options=archive.options())
+    plan = planning.plan_ingest([f.url], store=archive.store, options=archive.options())
     assert {v.id for v in plan.retries} == {"gone", "flaky"} and plan.new == ()
     report = run(archive, f.url, retries=3)
     assert set(report.stored) == {"gone", "flaky"} and report.ok
@@ -130,14 +130,14 @@ def test_a_failed_video_is_logged_the_batch_goes_on_and_it_is_retried_next_run(f
 
 def test_filters_since_match_and_limit(feed, archive):
     f = feed(standard_items())
-    plan = pipeline.plan_ingest([f.url], store=archive.store, options=archive.options(since=date(2024, 3, 2)))
+    plan = planning.plan_ingest([f.url], store=archive.store, options=archive.options(since=date(2024, 3, 2)))
     assert [v.id for v in plan.todo] == ["ta-video", "platforms"] and plan.filtered_out == 1
-    plan = pipeline.plan_ingest([f.url], store=archive.store, options=archive.options(match="^inaug"))
+    plan = planning.plan_ingest([f.url], store=archive.store, options=archive.options(match="^inaug"))
     assert [v.id for v in plan.todo] == ["jfk-inaugural"]
-    plan = pipeline.plan_ingest([f.url], store=archive.store, options=archive.options(limit=1))
+    plan = planning.plan_ingest([f.url], store=archive.store, options=archive.options(limit=1))
     assert [v.id for v in plan.todo] == ["ta-video"]
     with pytest.raises(IngestError, match="regular expression"):
-        pipeline.plan_ingest([f.url], store=archive.store, options=archive.options(match="(unclosed"))
+        planning.plan_ingest([f.url], store=archive.store, options=archive.options(match="(unclosed"))
     assert not (archive.root / "state").exists()  # planning writes nothing
 
 
@@ -213,13 +213,13 @@ def test_done_check_reads_only_the_header_and_falls_back_to_the_whole_file(archi
     segments = tuple(Segment(i, i, i + 1.0, f" words {i}") for i in range(2000))
     path = archive.store.write(Transcript(Video(id="a", title="A", description="x\n \"transcription\": {}"),
                                           info, segments))
-    assert path.stat().st_size > pipeline._HEAD_BYTES
-    assert pipeline.is_done(archive.store, "a", topts)
-    assert not pipeline.is_done(archive.store, "a", TranscribeOptions(engine="faster-whisper", model="base"))
-    assert not pipeline.is_done(archive.store, "missing", topts)
+    assert path.stat().st_size > planning._HEAD_BYTES
+    assert planning.is_done(archive.store, "a", topts)
+    assert not planning.is_done(archive.store, "a", TranscribeOptions(engine="faster-whisper", model="base"))
+    assert not planning.is_done(archive.store, "missing", topts)
 
     data = json.loads(path.read_bytes())
     path.write_text(json.dumps(data))  # another writer's layout: the whole file is parsed
-    assert pipeline.is_done(archive.store, "a", topts)
+    assert planning.is_done(archive.store, "a", topts)
     path.write_text(json.dumps(data)[:-10])  # cut short: made again
-    assert not pipeline.is_done(archive.store, "a", topts)
+    assert not planning.is_done(archive.store, "a", topts)

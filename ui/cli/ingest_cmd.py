@@ -41,7 +41,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     Already transcribed videos (same engine and model) are skipped; failed ones are retried.
     Each video is committed on its own, so an interrupted run resumes where it stopped.
     """
-    from ingest import pipeline
+    from ingest import pipeline, planning
     from ingest.store import TranscriptStore
 
     config = load_cli_config(ctx)
@@ -53,7 +53,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     store = TranscriptStore(config.paths.transcripts)
 
     if dry_run:
-        plan = pipeline.plan_ingest(urls, store=store, options=options,
+        plan = planning.plan_ingest(urls, store=store, options=options,
                                     on_event=_failures_only if quiet else _retries_on_stderr)
         print_plan(plan)
         if plan.listing_failures:
@@ -79,7 +79,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
 
 def ingest_options(config: Any, **overrides: Any):
     """Config + command-line choices → the pipeline's options."""
-    from ingest.pipeline import IngestOptions
+    from ingest.run_records import IngestOptions
     from ingest.source import SourceOptions
 
     ing = config.ingest
@@ -166,7 +166,7 @@ def _duration(seconds: float) -> str:
 
 def _retries_on_stderr(event: Any) -> None:
     """--dry-run: listing has no bars, but a retry wait must not look like a hang."""
-    from ingest import pipeline as p
+    from ingest import run_records as p
 
     if isinstance(event, p.Retrying):
         click.echo(f"retrying {event.what} in {event.delay:.1f} s ({event.reason}, attempt {event.attempt})", err=True)
@@ -189,7 +189,7 @@ class Progress:
         self.transcribe: Any = None
 
     def handle(self, event: Any) -> None:
-        from ingest import pipeline as p
+        from ingest import run_records as p
 
         with self._lock:
             if isinstance(event, p.Listed):

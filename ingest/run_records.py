@@ -1,0 +1,143 @@
+"""What an ingest run takes, decides and reports: options, plan, report and progress events.
+
+Events about downloads may come from the pipeline's download thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ingest.engines import TranscribeOptions, Transcriber
+from ingest.records import Transcript, Video
+from ingest.source import SourceOptions
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    source: SourceOptions = field(default_factory=SourceOptions)
+    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    audio_dir: Path = Path("data/audio")
+    state_dir: Path = Path("data/state")
+    keep_audio: bool = False
+    limit: int | None = None
+    since: date | None = None
+    match: str | None = None  # regular expression searched in titles (case-insensitive)
+    force: bool = False  # transcribe again even when a transcript with the same engine/model exists
+    retries: int = 5  # transient failures (timeouts, 429, 5xx) per listing or download
+    retry_backoff: float = 2.0  # seconds, doubled after each retry
+    overlap: bool = True  # download the next video while the current one is transcribed
+    wait: bool = False  # wait for another ingest to finish instead of refusing
+
+
+# -- records of a run ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Failure:
+    id: str
+    title: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do: computed from a flat listing and the store, nothing downloaded."""
+
+    todo: tuple[Video, ...] = ()  # to ingest now (after --since/--match/--limit)
+    done: tuple[Video, ...] = ()  # already transcribed with this engine and model
+    retry_ids: frozenset[str] = frozenset()  # in `todo` because they failed before
+    filtered_out: int = 0  # new but excluded by --since/--match/--limit
+    listing_failures: tuple[Failure, ...] = ()
+
+    @property
+    def new(self) -> tuple[Video, ...]:
+        return tuple(v for v in self.todo if v.id not in self.retry_ids)
+
+    @property
+    def retries(self) -> tuple[Video, ...]:
+        return tuple(v for v in self.todo if v.id in self.retry_ids)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    stored: tuple[str, ...] = ()
+    skipped: int = 0
+    failed: tuple[Failure, ...] = ()
+    listing_failures: tuple[Failure, ...] = ()
+    filtered_out: int = 0
+    audio_seconds: float = 0.0
+    elapsed: float = 0.0
+    reindexed: int = 0  # stored earlier but not indexed (a crash): handed to on_stored again
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.listing_failures
+
+
+# -- progress events -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listed:
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class DownloadStarted:
+    video: Video
+    position: int  # 1-based within plan.todo
+    total: int
+
+
+@dataclass(frozen=True)
+class DownloadProgressed:
+    video: Video
+    done: int  # bytes
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Retrying:
+    video: Video | None  # None while listing
+    what: str
+    attempt: int
+    delay: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class TranscribeStarted:
+    video: Video
+    position: int
+    total: int
+
+
+@dataclass(frozen=True)
+class TranscribeProgressed:
+    video: Video
+    done: float  # seconds of audio
+    total: float | None
+
+
+@dataclass(frozen=True)
+class VideoStored:
+    video: Video
+    path: Path
+    audio_seconds: float
+
+
+@dataclass(frozen=True)
+class VideoFailed:
+    video: Video
+    reason: str
+    message: str
+
+
+Event = Listed | DownloadStarted | DownloadProgressed | Retrying | TranscribeStarted | TranscribeProgressed | \
+    VideoStored | VideoFailed
+OnEvent = Callable[[Any], None]
+OnStored = Callable[[Transcript, Path], None]
+TranscriberSource = Transcriber | Callable[[], Transcriber]
