@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import streamlit as st
 
 from index.results import SearchResult, VideoHits
 from ui.controls import language_name, play, set_query
 from ui.results_csv import results_csv
-from ui.state import SearchState, query_string
-from ui.text import html_block, md_text, snippet_html
+from ui.state import SearchState, moment_links
+from ui.text import html_block, md_text, snippet_markdown
 from ui.timefmt import clock, duration_text
 from ui.timeline import timeline_svg
 
 # Below this many hits a "did you mean" is offered.
 FEW_HITS = 3
+# Sessions drawn at first, and added per "show more": a browser takes about as long to draw a result
+# card as the search takes to find it, so the page grows on demand up to [index] results_limit.
+PAGE = 10
 
 
 def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.0) -> None:
@@ -30,8 +34,13 @@ def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.
             + (" with these filters. Try removing a filter." if _filtered(state) else ".")
         )
         return
-    for n, hits in enumerate(result.videos):
+    shown = _shown(result, state)
+    for n, hits in enumerate(result.videos[:shown]):
         _session_card(n, hits, state, lead_in)
+    if shown < len(result.videos):
+        more = min(PAGE, len(result.videos) - shown)
+        st.button(f"Show {more} more session" + ("" if more == 1 else "s"), key="more-sessions",
+                  on_click=_show_more, args=(state.search_key(), shown + more), icon=":material/expand_more:")
     st.download_button(
         "Download these results (CSV)",
         functools.partial(results_csv, result),  # made only when clicked
@@ -40,6 +49,19 @@ def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def _shown(result: SearchResult, state: SearchState) -> int:
+    """How many sessions to draw: one page, or as many as were asked for on this same search."""
+    asked = st.session_state.get("shown_sessions")
+    wanted = asked[1] if asked and asked[0] == state.search_key() else PAGE
+    # The session being played stays visible, so its highlighted moment is on screen.
+    chosen = next((i + 1 for i, h in enumerate(result.videos) if h.video.id == state.v), 0)
+    return min(len(result.videos), max(wanted, chosen))
+
+
+def _show_more(search_key: tuple, count: int) -> None:
+    st.session_state.shown_sessions = (search_key, count)
 
 
 def _summary(result: SearchResult) -> None:
@@ -73,23 +95,26 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float) -
             hits.positions,
             hits.duration,
             highlight=[m.word_time for m in hits.moments],
-            href=lambda t, vid=video.id: query_string(state.at(vid, max(0.0, t - lead_in))),
+            href=_lead_in_links(moment_links(state, video.id), lead_in),
         )
         st.markdown(html_block(strip, "ss-strip"), unsafe_allow_html=True)
+        # One element per moment: the whole snippet is its play button. A row of columns holding a
+        # button and a snippet was five elements, and a tooltip per button doubled a button's cost to
+        # draw: together they made a result page slow in the browser.
         for i, moment in enumerate(hits.moments):
-            left, right = st.columns([1.3, 6], vertical_alignment="center")
             selected = state.v == video.id and abs(state.t - int(moment.jump)) <= 1
-            left.button(
-                "▶ " + clock(moment.word_time),
+            st.button(
+                f"▶ **{clock(moment.word_time)}** · {snippet_markdown(moment.snippet_html, moment.text)}",
                 key=f"play-{n}-{i}",
                 on_click=play,
                 args=(video.id, moment.jump),
                 width="stretch",
                 type="primary" if selected else "secondary",
-                help=f"Play from {clock(moment.jump)}",
             )
-            right.markdown(html_block(snippet_html(moment.snippet_html, moment.text), "ss-snippet"),
-                           unsafe_allow_html=True)
+
+
+def _lead_in_links(links: Callable[[float], str], lead_in: float) -> Callable[[float], str]:
+    return lambda t: links(max(0.0, t - lead_in))
 
 
 def _filtered(state: SearchState) -> bool:

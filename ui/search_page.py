@@ -20,8 +20,12 @@ TIPS = ('Tips: "exact phrase" · housing OR vivienda · climate NOT finance · p
         "· one query searches English, French and Spanish sessions")
 CSS = """<style>
 .block-container { padding-top: 2.5rem; }
-.ss-snippet { font-size: 0.97rem; line-height: 1.5; }
-.ss-snippet mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
+/* A best moment is one button (time and snippet): read left to right like text, matches marked. */
+div[class*="st-key-play-"] button { justify-content: flex-start; padding: 0.3rem 0.7rem; }
+div[class*="st-key-play-"] button > div { justify-content: flex-start; }
+div[class*="st-key-play-"] button p { text-align: left; font-size: 0.97rem; line-height: 1.5; }
+div[class*="st-key-play-"] .stMarkdownColoredBackground { background: #fde68a !important; color: inherit;
+  padding: 0 2px; border-radius: 3px; }
 .ss-strip svg { display: block; margin: 0.1rem 0 0.3rem 0; }
 .ss-strip a rect:hover { fill: #7a271a; }
 .ss-line { font-size: 0.95rem; line-height: 1.45; padding: 0.3rem 0.4rem; border-left: 3px solid transparent; }

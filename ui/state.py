@@ -9,7 +9,7 @@ an error, because a hand-edited link should still open the archive.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import get_args
@@ -121,6 +121,18 @@ def to_params(state: SearchState) -> dict[str, str]:
 def query_string(state: SearchState) -> str:
     """`?q=…&v=…&t=…` for links inside the app (already URL-encoded, not HTML-escaped)."""
     return "?" + urlencode(to_params(state))
+
+
+def moment_links(state: SearchState, video_id: str) -> Callable[[float], str]:
+    """`seconds -> query_string(state.at(video_id, seconds))`, with the shared part encoded once.
+
+    A result page links every hit tick of every session, so this runs thousands of times per page.
+    """
+    fixed = urlencode(to_params(replace(state, v="", t=0)))
+    prefix = "?" + (fixed + "&" if fixed else "") + urlencode({"v": video_id}) + "&t="
+    if not video_id:
+        return lambda seconds: query_string(state.at(video_id, seconds))
+    return lambda seconds: prefix + str(max(0, int(seconds)))
 
 
 def _date(params: Mapping[str, str], key: str, problems: list[str]) -> date | None:

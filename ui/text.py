@@ -13,6 +13,7 @@ import string
 
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 _MARK_TAG = re.compile(r"</?mark>")
+_MARK_SPLIT = re.compile(r"<mark>(.*?)</mark>")
 
 
 def one_line(text: str) -> str:
@@ -38,6 +39,21 @@ def snippet_html(snippet: str, plain: str) -> str:
     if snippet and not re.search(r"[<>]", _MARK_TAG.sub("", snippet)):
         return one_line(snippet)
     return html_text(plain)
+
+
+def snippet_markdown(snippet: str, plain: str) -> str:
+    """The highlighted snippet as label Markdown: matched words on a marker background, the rest literal.
+
+    Same contract as `snippet_html` (escaped text plus <mark> only, else the plain text unmarked), for
+    widgets such as buttons whose labels take Markdown but not HTML.
+    """
+    if not snippet or re.search(r"[<>]", _MARK_TAG.sub("", snippet)):
+        return md_text(plain)
+    parts = _MARK_SPLIT.split(one_line(snippet))
+    # split() with one group alternates: outside, marked, outside, marked, …
+    escaped = [_PUNCT.sub(r"\\\1", html.unescape(part)) for part in parts]
+    return "".join(f":orange-background[{part}]" if i % 2 and part.strip() else part
+                   for i, part in enumerate(escaped))
 
 
 def html_block(inner: str, css_class: str) -> str:
