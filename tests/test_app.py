@@ -146,10 +146,15 @@ def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
     assert titles(at) == [HOSTILE_TITLE]  # shown exactly as written…
     raw = [m.value for m in at.markdown if m.value.startswith("##### ")]
     assert raw and all("\\<script\\>" in t for t in raw)  # …because every mark-up character is escaped
-    for m in at.markdown:
-        if m.proto.allow_html:
-            lowered = m.value.lower()
-            assert "<script" not in lowered and "<img" not in lowered and "<iframe" not in lowered, m.value
+    raw_html = [m.value for m in at.markdown if m.proto.allow_html] + [h.proto.body for h in at.get("html")]
+    assert any('class="ss-timeline"' in h for h in raw_html)  # the hit timeline is among them
+    for value in raw_html:
+        lowered = value.lower()
+        assert "<script" not in lowered and "<img" not in lowered and "<iframe" not in lowered, value
+    # The best moment's play button shows the snippet literally, with the matched word marked.
+    (moment,) = [b.label for b in at.button if b.key and b.key.startswith("play-")]
+    assert ":orange-background[budget]" in moment and "\\<script\\>" in moment
+    assert not re.search(r"(?<!\\)[<>\[\]]", moment.replace(":orange-background[budget]", ""))  # all escaped
     # The transcript line with <b> and <script> is escaped too; the matched word is marked.
     lines = [m.value for m in at.markdown if 'class="ss-line' in m.value]
     assert any("&lt;script&gt;" in line and "<mark>" in line for line in lines)
@@ -171,6 +176,18 @@ def test_transcript_reader_plays_a_line_and_finds_words(monkeypatch, archive):
     found = [m.value for m in at.markdown if 'class="ss-line' in m.value]
     assert len(found) == 1 and "<mark>" in found[0]
     assert len(at.get("download_button")) == 5  # txt, srt, vtt, json, csv
+
+
+def test_a_long_result_list_is_drawn_a_page_at_a_time(monkeypatch, archive):
+    monkeypatch.setattr("ui.results_view.PAGE", 2)
+    at = run_app(monkeypatch, archive["config"], q="country")
+    assert len(titles(at)) == 2
+    more = at.button(key="more-sessions")
+    assert more.label == "Show 1 more session"
+    more.click().run()
+    assert len(titles(at)) == 3 and not [b for b in at.button if b.key == "more-sessions"]
+    at.radio(key="w_sort").set_value("date").run()  # a new search starts on its first page again
+    assert len(titles(at)) == 2
 
 
 def test_did_you_mean_and_no_results(monkeypatch, archive):

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 from ingest.records import Video
 from ui.player import PlayerSource, citation, player_source
-from ui.state import SearchState, from_params, query_string, to_params
-from ui.text import md_text, snippet_html
+from ui.state import SearchState, from_params, moment_links, query_string, to_params
+from ui.text import md_text, snippet_html, snippet_markdown
 from ui.timefmt import clock, duration_text
-from ui.timeline import timeline_svg
+from ui.timeline import timeline_html
 
 
 def test_url_round_trip_keeps_every_field():
@@ -22,6 +22,15 @@ def test_url_round_trip_keeps_every_field():
 def test_defaults_make_short_links():
     assert to_params(SearchState(q="x")) == {"q": "x"}
     assert query_string(SearchState(q="a&b", v="v1", t=5)) == "?q=a%26b&v=v1&t=5"
+
+
+def test_moment_links_equal_the_full_query_string():
+    for state in (SearchState(), SearchState(q="a&b ü", languages=("en", "fr"), since=date(2020, 1, 1),
+                                             sort="date", v="old", t=4)):
+        for video_id in ("abc", "a&b c", ""):
+            link = moment_links(state, video_id)
+            for seconds in (0, 12.7, -3):
+                assert link(seconds) == query_string(state.at(video_id, seconds))
 
 
 def test_hand_edited_links_are_forgiven_and_explained():
@@ -65,11 +74,27 @@ def test_snippets_keep_only_mark_tags():
         "&lt;img src=x onerror=alert(1)&gt;")
 
 
+def test_snippet_markdown_marks_matches_and_escapes_everything_else():
+    assert snippet_markdown("the <mark>sea</mark> &amp; <mark>sky</mark>!", "") == (
+        "the :orange-background[sea] \\& :orange-background[sky]\\!")
+    hostile = snippet_markdown("<mark>budget</mark> &lt;script&gt; **x** [a](javascript:b)", "")
+    assert hostile == ":orange-background[budget] \\<script\\> \\*\\*x\\*\\* \\[a\\]\\(javascript\\:b\\)"
+    # Anything but escaped text and <mark>: the plain text, unmarked.
+    assert snippet_markdown("<img src=x onerror=alert(1)>", "<img src=x>") == "\\<img src\\=x\\>"
+
+
+def test_timeline_merges_hits_closer_than_a_tick():
+    strip = timeline_html([10.0, 10.2, 10.3, 500.0], 1000, highlight=[10.3])
+    assert strip.count("<a ") == 2  # one tick for the three hits at ~10 s, one at 500 s
+    assert 'title="0:10 (+2 more)"' in strip and 'class="ss-tick ss-strong"' in strip
+    assert 'aria-label="4 hits' in strip
+
+
 def test_timeline_places_ticks_and_escapes_links():
-    svg = timeline_svg([0, 50, 100], 100, highlight=[50], href=lambda t: f"?q=a&b=\"{t}\"")
-    assert svg.count("<rect") == 4  # the bar and three ticks
-    assert 'x="497.0"' not in svg and 'x="500.0"' in svg
-    assert "&amp;b=&quot;" in svg and '"?q=a&b' not in svg
+    strip = timeline_html([0, 50, 100], 100, highlight=[50], href=lambda t: f"?q=a&b=\"{t}\"")
+    assert strip.count("<a ") == 3
+    assert 'left:99.60%' in strip and 'class="ss-tick ss-strong" style="left:50.00%"' in strip
+    assert "&amp;b=&quot;" in strip and '"?q=a&b' not in strip
 
 
 def test_player_source_per_kind(tmp_path):

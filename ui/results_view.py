@@ -13,7 +13,7 @@ from ui.results_csv import results_csv
 from ui.state import SearchState, moment_links
 from ui.text import html_block, md_text, snippet_markdown
 from ui.timefmt import clock, duration_text
-from ui.timeline import timeline_svg
+from ui.timeline import timeline_html
 
 # Below this many hits a "did you mean" is offered.
 FEW_HITS = 3
@@ -91,13 +91,14 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float) -
             f"{hits.hit_count} hit" + ("" if hits.hit_count == 1 else "s"),
         ]
         st.caption(" · ".join(md_text(f) for f in facts))
-        strip = timeline_svg(
+        strip = timeline_html(
             hits.positions,
             hits.duration,
             highlight=[m.word_time for m in hits.moments],
             href=_lead_in_links(moment_links(state, video.id), lead_in),
         )
-        st.markdown(html_block(strip, "ss-strip"), unsafe_allow_html=True)
+        # st.html, not Markdown: the strip is markup already, which the browser then inserts as it is.
+        st.html(html_block(strip, "ss-strip"))
         # One element per moment: the whole snippet is its play button. A row of columns holding a
         # button and a snippet was five elements, and a tooltip per button doubled a button's cost to
         # draw: together they made a result page slow in the browser.

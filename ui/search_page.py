@@ -26,8 +26,13 @@ div[class*="st-key-play-"] button > div { justify-content: flex-start; }
 div[class*="st-key-play-"] button p { text-align: left; font-size: 0.97rem; line-height: 1.5; }
 div[class*="st-key-play-"] .stMarkdownColoredBackground { background: #fde68a !important; color: inherit;
   padding: 0 2px; border-radius: 3px; }
-.ss-strip svg { display: block; margin: 0.1rem 0 0.3rem 0; }
-.ss-strip a rect:hover { fill: #7a271a; }
+.ss-timeline { position: relative; height: 22px; margin: 0.1rem 0 0.3rem 0; }
+.ss-timeline::before { content: ""; position: absolute; left: 0; right: 0; top: 8px; height: 6px;
+  border-radius: 3px; background: #e3e7ee; }
+.ss-tick { position: absolute; top: 2px; width: 0.4%; min-width: 3px; height: 18px; border-radius: 1px;
+  background: #f79009; }
+.ss-tick.ss-strong { background: #b42318; }
+.ss-tick:hover { background: #7a271a; }
 .ss-line { font-size: 0.95rem; line-height: 1.45; padding: 0.3rem 0.4rem; border-left: 3px solid transparent; }
 .ss-line.ss-hit { background: #fffbeb; border-left-color: #f59e0b; }
 .ss-line mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
