@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=REPO / "data" / "bench")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sessions", type=int, default=500, help="archive size when it must be generated")
-    ap.add_argument("--limit", type=int, default=20, help="sessions per result page ([index] results_limit)")
+    ap.add_argument("--limit", type=int, default=20, help="sessions a search returns ([index] results_limit)")
     ap.add_argument("--skip-apptest", action="store_true", help="only the browser figures")
     ap.add_argument("--browser", action="store_true", help="also time chromium (Enter → results on screen)")
     args = ap.parse_args(argv)
@@ -141,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     apptest = {} if args.skip_apptest else bench_apptest(config, args.runs)
     browser = bench_browser(config, args.runs) if args.browser else {}
 
-    print(f"median / p95 ms, {args.limit} sessions per page; app = Streamlit script run with ?q= (AppTest); "
-          "browser = Enter → results shown")
+    from ui.results_view import PAGE
+
+    print(f"median / p95 ms, results_limit {args.limit} sessions, the first {min(PAGE, args.limit)} drawn; "
+          "app = Streamlit script run with ?q= (AppTest); browser = Enter → results shown")
     print(f"{'query':34}{'search':>14}{'app run':>14}{'app/search':>11}{'moment rerun':>14}{'browser':>14}")
     for q in QUERIES:
         line = f"{q[:33]:34}"
