@@ -39,11 +39,15 @@ def store(cfg: Config) -> TranscriptStore:
     return TranscriptStore(cfg.paths.transcripts)
 
 
+def _file_stamp(cfg: Config, video_id: str) -> int:
+    """The transcript file's version for cache keys (0 when missing)."""
+    path = store(cfg).path_for(video_id)
+    return path.stat().st_mtime_ns if path.is_file() else 0
+
+
 def transcript(cfg: Config, video_id: str) -> Transcript:
     """The full transcript of one session; re-read only when its file changes."""
-    path = store(cfg).path_for(video_id)
-    stamp = path.stat().st_mtime_ns if path.is_file() else 0
-    return _transcript(str(cfg.paths.transcripts), video_id, stamp)
+    return _transcript(str(cfg.paths.transcripts), video_id, _file_stamp(cfg, video_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -64,9 +68,7 @@ def _archive_summary(index_dir: str):
 
 def captions(cfg: Config, video_id: str) -> bytes:
     """The session's transcript as WebVTT captions for the player; made once per transcript version."""
-    path = store(cfg).path_for(video_id)
-    stamp = path.stat().st_mtime_ns if path.is_file() else 0
-    return _captions(str(cfg.paths.transcripts), video_id, stamp)
+    return _captions(str(cfg.paths.transcripts), video_id, _file_stamp(cfg, video_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -12,13 +12,14 @@ Converted once, cached by the sha256 of model.bin.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import struct
 from pathlib import Path
 
 import numpy as np
+
+from ingest.transcribe import content_digest
 
 _DTYPES = (np.float32, np.int8, np.int16, np.int32, np.float16, None)  # None: bfloat16 (unused here)
 
@@ -169,7 +170,7 @@ def checkpoint_for(model_dir: Path, cache: Path) -> Path:
     import torch
 
     model_dir = Path(model_dir)
-    digest = _sha256(model_dir / "model.bin")[:16]
+    digest = content_digest(model_dir / "model.bin")[:16]
     target = Path(cache) / f"openai-whisper-{digest}.pt"
     if target.is_file():
         return target
@@ -178,11 +179,3 @@ def checkpoint_for(model_dir: Path, cache: Path) -> Path:
     torch.save(convert(model_dir), tmp)
     tmp.replace(target)  # atomic: a half-written checkpoint never sits under the final name
     return target
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
