@@ -59,26 +59,52 @@ def _leaf(tokens: list[tuple[str, ...]]) -> tuple[frozenset[str], ...]:
 
 
 class _Compiler:
+    """Compiles the query once per analysis language and ORs the results.
+
+    Per language, not per word: a word that is a stop word in French ("de", "la") is dropped from
+    the French query only, so `bord de la mer` still finds a French passage, while an English
+    passage must still contain "de" and "la" to match the English query.
+    """
+
     def __init__(self, reader):
         self.reader = reader
         self.spec = Spec()
         self.notices: list[str] = []
-        self.stopped: list[str] = []
+        self.texts: list[str] = []  # every plain word and phrase searched, once
         self.words: list[str] = []
-        self.common: list[bool] = []  # per searched text: is it only stop words in some language?
+        self.lang = S.TEXT_LANGS[0]
+        self._first_pass = True
+        self._expansions: dict[tuple[str, str, int], list[str]] = {}
+
+    def compile_all(self, node):
+        from whoosh.query import Or
+
+        parts = []
+        for lang in S.TEXT_LANGS:
+            self.lang = lang
+            part = self.compile(node)
+            self._first_pass = False
+            if part is not None and not isinstance(part, tuple):
+                parts.append(part)
+        return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
     def compile(self, node):
         from whoosh.query import And, AndNot, Or
 
         if isinstance(node, Q.Phrase):
-            self.words.extend(m.group() for m in S.WORD_RE.finditer(node.text))
+            if self._first_pass:
+                self.words.extend(m.group() for m in S.WORD_RE.finditer(node.text))
+                self.texts.append(node.text)
             return self.text(node.text)
         if isinstance(node, Q.Word):
-            self.words.append(node.text)
+            if self._first_pass:
+                self.words.append(node.text)
             if node.prefix:
-                return self.expanded(self.prefix_words(node.text))
+                return self.expanded(self._expansion("prefix", node.text, 0))
             if node.fuzzy:
-                return self.expanded(self.fuzzy_words(node.text, node.fuzzy))
+                return self.expanded(self._expansion("fuzzy", node.text, node.fuzzy))
+            if self._first_pass:
+                self.texts.append(node.text)
             return self.text(node.text)
         if isinstance(node, Q.Not):
             return ("not", self.compile(node.item))
@@ -94,33 +120,34 @@ class _Compiler:
         return AndNot(q, Or(neg) if len(neg) > 1 else neg[0]) if neg else q
 
     def text(self, text: str):
-        from whoosh.query import Or
-
-        parts = []
-        self.common.append(any(not _analysed(lang, text) for lang in S.STEMMED_LANGS))
-        for lang in S.TEXT_LANGS:
-            tokens = _analysed(lang, text)
-            if tokens:
-                parts.append(_text_query(S.text_field(lang), tokens))
-                self.spec.add(lang, _leaf(tokens))
-        if not parts:
-            self.stopped.append(text)
+        """The word or phrase in the current language; None when it is only stop words there."""
+        tokens = _analysed(self.lang, text)
+        if not tokens:
             return None
-        return Or(parts) if len(parts) > 1 else parts[0]
+        self.spec.add(self.lang, _leaf(tokens))
+        return _text_query(S.text_field(self.lang), tokens)
 
     def expanded(self, words: list[str]):
         from whoosh.query import NullQuery, Or, Term
 
-        by_field: dict[str, set[str]] = {}
-        for w in words:
-            for lang in S.TEXT_LANGS:
-                for forms, _, _ in S.analyze(lang, w):
-                    by_field.setdefault(lang, set()).update(forms)
-                    self.spec.add(lang, (frozenset(forms),))
-        if not by_field:
+        if not words:
             return NullQuery  # matches nothing; "did you mean" may help
-        terms = [Term(S.text_field(lang), f) for lang, forms in by_field.items() for f in sorted(forms)]
+        forms: set[str] = set()
+        for w in words:
+            for analysed, _, _ in S.analyze(self.lang, w):
+                forms.update(analysed)
+                self.spec.add(self.lang, (frozenset(analysed),))
+        if not forms:
+            return None  # every expansion is a stop word in this language
+        terms = [Term(S.text_field(self.lang), f) for f in sorted(forms)]
         return Or(terms) if len(terms) > 1 else terms[0]
+
+    def _expansion(self, kind: str, text: str, maxdist: int) -> list[str]:
+        key = (kind, text, maxdist)
+        if key not in self._expansions:  # once per query, not once per language
+            self._expansions[key] = (self.prefix_words(text) if kind == "prefix"
+                                     else self.fuzzy_words(text, maxdist))
+        return self._expansions[key]
 
     def _ranked(self, candidates: list[str], shown: str) -> list[str]:
         if len(candidates) <= MAX_EXPANSIONS:
@@ -143,8 +170,10 @@ class _Compiler:
 
 def compile_query(parsed: Q.ParsedQuery, reader) -> Compiled:
     c = _Compiler(reader)
-    q = c.compile(parsed.node)
-    if c.stopped:
-        c.notices.append("Ignored words too common to search for: " + ", ".join(c.stopped) + ".")
+    q = c.compile_all(parsed.node)
+    stopped = [t for t in c.texts if not any(_analysed(lang, t) for lang in S.TEXT_LANGS)]
+    if stopped:
+        c.notices.append("Ignored words too common to search for: " + ", ".join(stopped) + ".")
+    common = [any(not _analysed(lang, t) for lang in S.STEMMED_LANGS) for t in c.texts]
     return Compiled(query=q, spec=c.spec, notices=c.notices, words=c.words,
-                    only_common=bool(c.common) and all(c.common))
+                    only_common=bool(common) and all(common))

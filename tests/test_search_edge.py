@@ -52,6 +52,16 @@ def ids(result):
     return [v.video.id for v in result.videos]
 
 
+def test_a_stop_word_of_one_language_does_not_block_an_unquoted_query_in_it(si):
+    # "de", "la" and "sus" are French/Spanish stop words but not English ones: each language's
+    # query drops its own stop words, so these still find the session in that language.
+    assert ids(si.search("expériences de budget")) == ["frSession01"]
+    assert ids(si.search("la municipalité de Chefchaouen")) == ["frSession01"]
+    assert ids(si.search("comparten sus experiencias")) == ["esSession01"]
+    # ...while in English "de" is a real word the passage must contain.
+    assert ids(si.search("welcome de learning")) == []
+
+
 def test_english_stemming_and_jump_from_word_time(si):
     r = si.search("governments housing", lead_in=0)
     assert ids(r) == ["enSession01"]
