@@ -44,6 +44,6 @@ case "$job" in
     export HF_HUB_OFFLINE=1
     exec python -m pytest "$@" ;;
   demo)
-    exec python -m ui.demo "$@" ;;
+    exec python -m demo "$@" ;;
   *) echo "usage: ./run.sh [main|test|demo]" >&2; exit 2 ;;
 esac

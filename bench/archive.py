@@ -13,8 +13,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest.records import Segment, Transcript, TranscriptionInfo, Video, Word
-from ingest.store import TranscriptStore
+from archive.records import Segment, Transcript, TranscriptionInfo, Video, Word
+from archive.store import TranscriptStore
 
 FUNCTION = {
     "en": ["the", "of", "and", "to", "a", "in", "that", "is", "we", "it", "for", "this", "on", "with", "as", "are", "be", "our", "have", "you", "not", "at", "by", "from", "they", "what", "can", "so", "all", "but", "which", "about", "there", "more", "their", "will", "one", "also", "very", "do", "how"],

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.localfeed import FeedItem, LocalFeed
+from demo.localfeed import FeedItem, LocalFeed
 
 REPO = Path(__file__).resolve().parent.parent
 MEDIA = Path(os.environ.get("SESSIONS_TEST_MEDIA", REPO.parent / "shared" / "media"))
@@ -85,7 +85,7 @@ def timed_ingest(config: Path, *args: str) -> tuple[float, str]:
 
 
 def bench_resync(root: Path, items: int, hours: float) -> None:
-    from ingest.store import TranscriptStore
+    from archive.store import TranscriptStore
 
     prepare_archive(root, items, hours)
     store = TranscriptStore(root / "transcripts")
@@ -112,11 +112,11 @@ def bench_resync(root: Path, items: int, hours: float) -> None:
 
 
 def bench_throughput(model: str, rate_limit: str, repeats: int) -> None:
+    from archive.store import TranscriptStore
     from ingest.engines import TranscribeOptions, load_engine
     from ingest.pipeline import ingest
     from ingest.run_records import IngestOptions
     from ingest.source import SourceOptions
-    from ingest.store import TranscriptStore
 
     topts = TranscribeOptions(engine="faster-whisper", model=model, beam_size=1, vad=False,
                               language="en" if model.endswith(("model", ".en")) else None)
@@ -165,7 +165,7 @@ def main() -> None:
     args.root.mkdir(parents=True, exist_ok=True)
     bench_resync(args.root.resolve(), args.items, args.hours)
     if not args.skip_throughput:
-        from ingest.engines.bundled import tiny_en_dir
+        from demo.bundled import tiny_en_dir
 
         bench_throughput(args.model or str(tiny_en_dir()), args.rate_limit, args.repeats)
 

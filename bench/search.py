@@ -20,12 +20,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from archive.store import TranscriptStore
 from bench.archive import generate_archive, make_session
 from index import schema as S
 from index.build import documents, index_transcript, rebuild
 from index.results import SearchFilters
 from index.search import SearchIndex
-from ingest.store import TranscriptStore
 
 CLASSES = {
     "rare term": [],  # filled in main(): words from the far tail of the archive's vocabulary

@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per engine (alternating); medians are shown")
     args = parser.parse_args()
 
-    from ingest.engines.bundled import base_dir
+    from demo.bundled import base_dir
     from tests.support.ct2_to_openai import checkpoint_for
     from tests.support.wer import wer
 

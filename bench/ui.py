@@ -29,9 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def ensure_archive(root: Path, sessions: int = 500, limit: int = 20) -> Path:
     """transcripts + index + config under `root` (reused when present); returns the config path."""
+    from archive.store import TranscriptStore
     from bench.archive import generate_archive
     from index.build import rebuild
-    from ingest.store import TranscriptStore
 
     tdir, idir = root / "transcripts", root / "index"
     if not any(tdir.glob("*.json")):
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     apptest = {} if args.skip_apptest else bench_apptest(config, args.runs)
     browser = bench_browser(config, args.runs) if args.browser else {}
 
-    from ui.results_view import PAGE
+    from ui.web.results_view import PAGE
 
     print(f"median / p95 ms, results_limit {args.limit} sessions, the first {min(PAGE, args.limit)} drawn; "
           "app = Streamlit script run with ?q= (AppTest); browser = Enter → results shown")

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.errors import CorruptTranscript
+from archive.ids import safe_stem
+from archive.records import Segment, Transcript
+from archive.store import SUFFIX, TranscriptStore
 from index import schema as S
 from index.errors import IndexBusy, IndexNotBuilt
-from ingest.errors import CorruptTranscript
-from ingest.ids import safe_stem
-from ingest.records import Segment, Transcript
-from ingest.store import SUFFIX, TranscriptStore
 
 WRITER_TIMEOUT = 60.0  # seconds to wait for another writer before IndexBusy
 BATCH = 25  # transcripts per commit during `update`: the lock is released between batches

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.errors import SessionsError
+from archive.errors import SessionsError
 
 
 class IndexError_(SessionsError):

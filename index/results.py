@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from ingest.records import Video
+from archive.records import Video
 
 SortOrder = Literal["relevance", "date", "date-asc"]
 

@@ -3,7 +3,7 @@
 One SearchIndex per index folder and process (Streamlit caches it). It keeps one Whoosh
 searcher and the per-generation tables derived from it (video metadata, passage → video and
 passage → start arrays). A search collects every matching passage with a cheap BM25 score in
-one pass over the postings blocks (index.docsets), ranks sessions from their passage counts,
+one pass over the postings blocks (index.bm25), ranks sessions from their passage counts,
 and reads stored payloads only for the moments shown; Whoosh's own scored search (several
 Python calls per hit) is not used, which is what keeps a common word fast on a big archive. Before each call it checks whether the index changed (a commit by
 another process, or the folder swapped by `rebuild`) and then opens a NEW searcher — never
@@ -13,7 +13,7 @@ so one instance is safe to share across threads.
 Public API (all times float seconds):
 - search(query, filters=SearchFilters(), sort="relevance"|"date"|"date-asc", limit=20,
   hits_per_video=5, lead_in=2.0) -> SearchResult. Sessions are ranked by BM25 over their matching
-  passages (relevance) or by upload date; each carries its best moments (index.docsets score of
+  passages (relevance) or by upload date; each carries its best moments (index.bm25 score of
   the passage; jump = first matched word's start minus lead_in), hit_count (matching passages)
   and positions (for a timeline: the exact first matched word for the moments shown, the passage
   start for the others). Filters apply to session metadata (language, upload date, id, title).
@@ -36,16 +36,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.links import deep_link
+from archive.records import Video
 from index import schema as S
+from index.bm25 import scored_docs
 from index.build import open_index
 from index.compile import compile_query
-from index.docsets import scored_docs
 from index.errors import IndexNotBuilt
 from index.moments import highlight_html, locate, snippet
 from index.query import parse
 from index.results import ArchiveStats, Moment, SearchFilters, SearchResult, VideoHits
-from ingest.links import deep_link
-from ingest.records import Video
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
 

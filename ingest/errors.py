@@ -1,4 +1,4 @@
-"""Exceptions of the ingest layer, named after the state they report.
+"""Exceptions of the ingest layer, named after the state they report (the root and the kernel's: archive.errors).
 
 Library code raises these; only the CLI turns them into messages and exit codes.
 """
@@ -7,33 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-class SessionsError(Exception):
-    """Base of every domain error Session Search raises on purpose."""
+from archive.errors import SessionsError
 
 
 class IngestError(SessionsError):
     """Base of the ingest layer's errors."""
-
-
-class InvalidVideoId(IngestError):
-    """A video id that cannot name a transcript (empty, not text)."""
-
-
-class TranscriptNotFound(IngestError):
-    def __init__(self, video_id: str, root: Path):
-        super().__init__(f"no transcript for video {video_id!r} in {root}")
-        self.video_id = video_id
-        self.root = root
-
-
-class CorruptTranscript(IngestError):
-    """A transcript file that is not valid JSON of our schema; names the file and what is wrong."""
-
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 class MediaNotFound(IngestError):

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.store import atomic_write_bytes
 from ingest.errors import IngestLocked
-from ingest.store import atomic_write_bytes
 
 LOG_NAME = "ingest_log.json"
 LOCK_NAME = "ingest.lock"

@@ -19,20 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archive.errors import SessionsError
+from archive.records import Transcript, Video
+from archive.store import TranscriptStore
 from ingest import source
 from ingest.engines import Transcriber
-from ingest.errors import (
-    DamagedMedia,
-    DownloadFailed,
-    EngineUnavailable,
-    MediaNotFound,
-    ModelUnavailable,
-    NotMedia,
-    SessionsError,
-)
+from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, MediaNotFound, ModelUnavailable, NotMedia
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
 from ingest.planning import compile_match, plan_ingest, read_made_by, with_retries
-from ingest.records import Transcript, Video
 from ingest.run_records import (
     DownloadProgressed,
     DownloadStarted,
@@ -49,7 +43,6 @@ from ingest.run_records import (
     VideoFailed,
     VideoStored,
 )
-from ingest.store import TranscriptStore
 
 INFLIGHT = ".inflight"  # downloads in progress live here; wiped at the start of every run
 

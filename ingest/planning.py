@@ -14,16 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.records import FORMAT_NAME, SCHEMA_VERSION, Video
+from archive.store import TranscriptStore
 from ingest import source
 from ingest.engines import TranscribeOptions
-from ingest.errors import (
-    DownloadFailed,
-    IngestError,
-)
+from ingest.errors import DownloadFailed, IngestError
 from ingest.ingest_log import FAILED, IngestLog
-from ingest.records import FORMAT_NAME, SCHEMA_VERSION, Video
 from ingest.run_records import Failure, IngestOptions, OnEvent, Plan, Retrying
-from ingest.store import TranscriptStore
 
 
 def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.records import Transcript, Video
 from ingest.engines import TranscribeOptions, Transcriber
-from ingest.records import Transcript, Video
 from ingest.source import SourceOptions
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from archive.ids import safe_stem
+from archive.links import youtube_id_from_url
+from archive.records import Video
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
-from ingest.ids import safe_stem
-from ingest.links import youtube_id_from_url
-from ingest.records import Video
 
 # Called with (bytes done, total bytes or None).
 DownloadProgress = Callable[[int, int | None], None]

@@ -19,10 +19,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.errors import CorruptTranscript
+from archive.records import Transcript, Video
+from archive.store import TranscriptStore
 from ingest.engines import ProgressCallback, TranscribeOptions, Transcriber
-from ingest.errors import CorruptTranscript, MediaNotFound, NotMedia
-from ingest.records import Transcript, Video
-from ingest.store import TranscriptStore
+from ingest.errors import MediaNotFound, NotMedia
 
 LOCAL_PREFIX = "local-"
 _ID_HEX_DIGITS = 12  # 48 bits: collisions are out of reach for any archive of recordings

@@ -17,7 +17,7 @@ MODEL_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "test-models"
 @pytest.fixture(scope="session")
 def tiny_en_model() -> Path:
     """faster-whisper tiny.en folder (English only)."""
-    from ingest.engines.bundled import tiny_en_dir
+    from demo.bundled import tiny_en_dir
 
     return tiny_en_dir()
 
@@ -25,7 +25,7 @@ def tiny_en_model() -> Path:
 @pytest.fixture(scope="session")
 def base_model() -> Path:
     """faster-whisper multilingual base folder, assembled once into .cache/ (gitignored)."""
-    from ingest.engines.bundled import base_dir
+    from demo.bundled import base_dir
 
     return base_dir(MODEL_CACHE)
 

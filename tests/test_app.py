@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ingest.records import Segment, Transcript, Video, Word
+from archive.records import Segment, Transcript, Video, Word
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
 
@@ -179,7 +179,7 @@ def test_transcript_reader_plays_a_line_and_finds_words(monkeypatch, archive):
 
 
 def test_a_long_result_list_is_drawn_a_page_at_a_time(monkeypatch, archive):
-    monkeypatch.setattr("ui.results_view.PAGE", 2)
+    monkeypatch.setattr("ui.web.results_view.PAGE", 2)
     at = run_app(monkeypatch, archive["config"], q="country")
     assert len(titles(at)) == 2
     more = at.button(key="more-sessions")

@@ -34,9 +34,35 @@ def product_modules(package: str) -> list[Path]:
     return sorted((REPO / package).rglob("*.py"))
 
 
+OURS = {"archive", "ingest", "index", "ui", "demo", "tests", "bench"}
+PRODUCT = ("archive", "ingest", "index", "ui")
+
+
+def test_the_kernel_imports_nothing_of_ours_and_nothing_heavy():
+    stdlib = __import__("sys").stdlib_module_names
+    offenders = {}
+    for p in product_modules("archive"):
+        bad = {r for r in imported_roots(p) if r != "archive" and (r in OURS or r not in stdlib)}
+        if bad:
+            offenders[str(p.relative_to(REPO))] = sorted(bad)
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("package", ["ingest", "index", "ui"])
+def test_every_layer_speaks_the_kernel(package):
+    importers = [p for p in product_modules(package) if "archive" in imported_roots(p)]
+    assert importers, f"{package} does not import the kernel"
+
+
+def test_the_product_never_imports_the_demo_or_the_tests():
+    offenders = {str(p.relative_to(REPO)) for pkg in PRODUCT for p in product_modules(pkg)
+                 if imported_roots(p) & {"demo", "tests", "bench"}}
+    assert offenders == set()
+
+
 @pytest.mark.parametrize("package, forbidden", [
     ("ingest", {"index", "ui", "whoosh", "streamlit"}),
-    ("index", {"ui", "yt_dlp", "faster_whisper", "whisper", "torch", "streamlit"}),
+    ("index", {"ui", "ingest", "yt_dlp", "faster_whisper", "whisper", "torch", "streamlit"}),
 ])
 def test_data_flows_one_way(package, forbidden):
     offenders = {str(p.relative_to(REPO)): sorted(imported_roots(p) & forbidden) for p in product_modules(package)}
@@ -47,7 +73,7 @@ def test_each_external_tool_has_one_wrapper_module():
     for tool, allowed in WRAPPERS.items():
         importers = {
             str(p.relative_to(REPO))
-            for package in ("ingest", "index", "ui")
+            for package in PRODUCT
             for p in product_modules(package)
             if tool in imported_roots(p)
         }
@@ -55,6 +81,6 @@ def test_each_external_tool_has_one_wrapper_module():
 
 
 def test_whoosh_stays_inside_index():
-    importers = {str(p.relative_to(REPO)) for pkg in ("ingest", "ui") for p in product_modules(pkg)
+    importers = {str(p.relative_to(REPO)) for pkg in ("archive", "ingest", "ui") for p in product_modules(pkg)
                  if "whoosh" in imported_roots(p)}
     assert importers == set()

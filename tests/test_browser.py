@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from ingest.records import Segment, Transcript, Video, Word
+from archive.records import Segment, Transcript, Video, Word
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
 from tests.test_cli_serve import free_port, stop, wait_healthy

@@ -13,11 +13,11 @@ import pytest
 import webvtt
 from click.testing import CliRunner
 
-from ingest.records import Transcript
-from ingest.store import TranscriptStore
+from archive.export import export_bytes, export_filename
+from archive.records import Transcript
+from archive.store import TranscriptStore
 from tests.support.sample_transcripts import YOUTUBE_ID, french_transcript, jfk_transcript
 from ui.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, cli
-from ui.export import export_bytes, export_filename
 
 HOSTILE = "../../etc/passwd"
 

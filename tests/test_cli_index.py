@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from ingest.store import TranscriptStore
+from archive.store import TranscriptStore
 from tests.support.index_data import transcript
 from ui.cli import EXIT_FAILED, EXIT_OK, cli
 

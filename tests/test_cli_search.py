@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from archive.store import TranscriptStore
 from index.build import update
-from ingest.store import TranscriptStore
 from tests.support.index_data import transcript
 from ui.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, cli
 

@@ -7,10 +7,10 @@ import os
 
 from click.testing import CliRunner
 
+from archive.records import Segment, Transcript, TranscriptionInfo, Video
+from archive.store import TranscriptStore
 from index.build import index_transcript
 from ingest.ingest_log import DONE, FAILED, IngestLock, IngestLog
-from ingest.records import Segment, Transcript, TranscriptionInfo, Video
-from ingest.store import TranscriptStore
 from tests.support.channel import write_config
 from ui.cli import cli
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from demo.run import SESSIONS, make_media, write_config
 from tests.support.media import MEDIA
 from ui.config import load_config
-from ui.demo import SESSIONS, make_media, write_config
 
 
 def test_demo_config_is_valid_and_self_contained(tmp_path):
@@ -29,10 +29,10 @@ def test_demo_sessions_come_from_the_shared_recordings_in_three_languages():
 
 @pytest.mark.integration
 def test_demo_media_are_playable_mp4_and_m4a(tmp_path, monkeypatch):
-    import ui.demo
+    import demo.run
 
     picked = (replace(SESSIONS[1], guid="video"), replace(SESSIONS[5], guid="audio"))
-    monkeypatch.setattr(ui.demo, "SESSIONS", picked)
+    monkeypatch.setattr(demo.run, "SESSIONS", picked)
     items = make_media(tmp_path)
     assert [i.file.name for i in items] == ["video.mp4", "audio.m4a"]
     for item in items:

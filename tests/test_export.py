@@ -14,10 +14,7 @@ import pysrt
 import pytest
 import webvtt
 
-from ingest.records import Segment, Transcript, Word
-from ingest.store import encode_transcript
-from tests.support.sample_transcripts import YOUTUBE_ID, french_transcript, info, jfk_transcript
-from ui.export import (
+from archive.export import (
     CSV_COLUMNS,
     CUE_CHARS,
     CUE_SECONDS,
@@ -34,6 +31,9 @@ from ui.export import (
     subtitle_cues,
     vtt_time,
 )
+from archive.records import Segment, Transcript, Word
+from archive.store import encode_transcript
+from tests.support.sample_transcripts import YOUTUBE_ID, french_transcript, info, jfk_transcript
 
 
 def _vtt_ms(stamp: str) -> int:

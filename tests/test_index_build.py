@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from archive.store import TranscriptStore
 from index import build
 from index.build import index_transcript, rebuild, update
 from index.errors import IndexBusy, IndexNotBuilt
 from index.search import SearchIndex
-from ingest.store import TranscriptStore
 from tests.support.index_data import transcript
 
 

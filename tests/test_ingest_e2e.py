@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.store import TranscriptStore
 from index.build import indexed_sources, open_index
 from index.search import SearchIndex
 from ingest.ingest_log import IngestLock, IngestLog
-from ingest.store import TranscriptStore
 from tests.support.channel import feed_fixture, item, standard_items, write_config  # noqa: F401 - a fixture
 from tests.support.media import REPO
 from ui.cli import cli

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from ingest.links import deep_link, embed_url, watch_url, youtube_id, youtube_id_from_url
-from ingest.records import Video
+from archive.links import deep_link, embed_url, watch_url, youtube_id, youtube_id_from_url
+from archive.records import Video
 
 YT = "dQw4w9WgXcQ"
 

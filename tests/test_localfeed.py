@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ingest.localfeed import LocalFeed, items_from_folder
+from demo.localfeed import LocalFeed, items_from_folder
 from tests.support.channel import channel_file, feed_fixture, item  # noqa: F401 - a fixture
 from tests.support.media import MEDIA
 

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from archive.errors import SessionsError
+from archive.records import Segment, TranscriptionInfo, Word
+from archive.store import TranscriptStore
 from ingest import pipeline, planning, run_records
 from ingest.engines import EngineResult, TranscribeOptions
-from ingest.errors import EngineUnavailable, IngestError, SessionsError
+from ingest.errors import EngineUnavailable, IngestError
 from ingest.ingest_log import FAILED, STORED, IngestLog
-from ingest.records import Segment, TranscriptionInfo, Word
 from ingest.run_records import IngestOptions
-from ingest.store import TranscriptStore
 from tests.support.channel import feed_fixture, item, standard_items  # noqa: F401 - a fixture
 from tests.support.media import media
 
@@ -206,7 +207,7 @@ def test_engine_unavailable_stops_the_run_and_releases_the_lock(feed, archive):
 def test_done_check_reads_only_the_header_and_falls_back_to_the_whole_file(archive):
     import json
 
-    from ingest.records import Transcript, Video
+    from archive.records import Transcript, Video
 
     topts = TranscribeOptions(engine="faster-whisper", model="small")
     info = TranscriptionInfo(engine="faster-whisper", engine_version="1", model="small", language="en")

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from ingest.records import FORMAT_NAME, SCHEMA_VERSION, Segment, Transcript, TranscriptionInfo, Video, Word
+from archive.records import FORMAT_NAME, SCHEMA_VERSION, Segment, Transcript, TranscriptionInfo, Video, Word
 from tests.support.sample_transcripts import french_transcript, info, jfk_transcript
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from archive.records import Video
 from index.results import Moment, SearchResult, VideoHits
-from ingest.records import Video
-from ui.results_csv import COLUMNS, results_csv
+from ui.web.results_csv import COLUMNS, results_csv
 
 
 def _moment(t: float, text: str, link: str) -> Moment:

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from archive.store import TranscriptStore
 from index.build import index_transcript, update
 from index.errors import QueryError
 from index.results import SearchFilters
 from index.search import SearchIndex
-from ingest.store import TranscriptStore
 from tests.support.index_data import transcript, word_time
 
 EN = transcript("enSession01", "en", [

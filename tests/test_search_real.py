@@ -11,11 +11,11 @@ from datetime import date
 
 import pytest
 
+from archive.store import TranscriptStore
 from index.build import update
 from index.results import SearchFilters
 from index.schema import analyze
 from index.search import SearchIndex
-from ingest.store import TranscriptStore
 from tests.support.real_transcripts import make_real_transcripts
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.records import Video
 from ingest import source
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
-from ingest.records import Video
 from ingest.source import SourceOptions
 from tests.support.channel import feed_fixture, item, standard_items  # noqa: F401 - a fixture
 from tests.support.media import MEDIA

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import store as store_module
-from ingest.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
-from ingest.ids import MAX_STEM, safe_stem
-from ingest.store import TranscriptStore, atomic_write_bytes, encode_transcript
+from archive import store as store_module
+from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
+from archive.ids import MAX_STEM, safe_stem
+from archive.store import TranscriptStore, atomic_write_bytes, encode_transcript
 from tests.support.sample_transcripts import french_transcript, jfk_transcript
 
 REPO = Path(__file__).resolve().parents[1]
@@ -133,8 +133,8 @@ def test_interrupt_during_the_data_write_keeps_the_old_file(tmp_path, monkeypatc
 
 _KILLED_WRITER = """
 import os, sys, time
-from ingest import store as store_module
-from ingest.store import TranscriptStore
+from archive import store as store_module
+from archive.store import TranscriptStore
 from tests.support.sample_transcripts import jfk_transcript
 
 def stall(fd):  # the data is in the temp file, not yet renamed: the moment a crash hurts most

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
+from archive.records import Transcript, TranscriptionInfo, Video
+from archive.store import TranscriptStore
 from ingest.engines import TranscribeOptions, load_engine
 from ingest.errors import DamagedMedia, MediaNotFound
-from ingest.records import Transcript, TranscriptionInfo, Video
-from ingest.store import TranscriptStore
 from ingest.transcribe import local_video, needs_transcription, transcribe_file
 from tests.support.media import media
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import parse_qs
 
-from ingest.records import Video
-from ui.player import PlayerSource, citation, player_source
-from ui.state import SearchState, from_params, moment_links, query_string, to_params
-from ui.text import md_text, snippet_html, snippet_markdown
-from ui.timefmt import clock, duration_text
-from ui.timeline import timeline_html
+from archive.records import Video
+from ui.web.player import PlayerSource, citation, player_source
+from ui.web.state import SearchState, from_params, moment_links, query_string, to_params
+from ui.web.text import md_text, snippet_html, snippet_markdown
+from ui.web.timefmt import clock, duration_text
+from ui.web.timeline import timeline_html
 
 
 def test_url_round_trip_keeps_every_field():

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from archive.errors import SessionsError
 from ingest.engines import TranscribeOptions
-from ingest.errors import SessionsError
 
 ENV_VAR = "SESSIONS_CONFIG"
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from archive.records import Segment, TranscriptionInfo
 from ingest.errors import EngineUnavailable
-from ingest.records import Segment, TranscriptionInfo
 
 # engine name -> module under ingest.engines
 ENGINES = {

@@ -20,12 +20,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from archive.records import Segment, TranscriptionInfo
 from ingest.audio import load_audio
 from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
 from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import ModelUnavailable
-from ingest.records import Segment, TranscriptionInfo
 
 ENGINE_NAME = "faster-whisper"
 # "owner/name" of a CTranslate2 model on the Hugging Face hub, which faster-whisper also accepts.

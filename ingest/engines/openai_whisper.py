@@ -18,12 +18,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from archive.records import Segment, TranscriptionInfo
 from ingest.audio import SAMPLE_RATE, load_audio
 from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
 from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import EngineUnavailable, ModelUnavailable
-from ingest.records import Segment, TranscriptionInfo
 
 ENGINE_NAME = "openai-whisper"
 

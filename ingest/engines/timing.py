@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ingest.records import Segment, Word
+from archive.records import Segment, Word
 
 _DECIMALS = 3  # milliseconds: finer than any player seeks, keeps transcript files small
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.localfeed import FeedItem, LocalFeed
+from demo.localfeed import FeedItem, LocalFeed
 from tests.support.media import REPO, media
 
 CACHE = REPO / ".cache" / "test-channel"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.records import Segment, Transcript, TranscriptionInfo, Video, Word
+from archive.records import Segment, Transcript, TranscriptionInfo, Video, Word
 
 
 def transcript(video_id: str, lang: str | None, texts: list[str], *, title: str = "", date: str | None = None,

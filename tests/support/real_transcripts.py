@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from archive.records import Transcript, Video
 from ingest.engines import TranscribeOptions, load_engine
-from ingest.records import Transcript, Video
 from ingest.transcribe import transcribe_file
 from tests.support.media import media
 

@@ -5,7 +5,7 @@ The words and times of `jfk_transcript` follow the real jfk.flac recording (see 
 
 from __future__ import annotations
 
-from ingest.records import Segment, Transcript, TranscriptionInfo, Video, Word
+from archive.records import Segment, Transcript, TranscriptionInfo, Video, Word
 
 YOUTUBE_ID = "dQw4w9WgXcQ"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest.records import Transcript, Video
-from ingest.store import TranscriptStore
+from archive.records import Transcript, Video
+from archive.store import TranscriptStore
 from tests.support.media import media
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ingest.errors import SessionsError
+from archive.errors import SessionsError
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the command ran but something it was asked to do failed (named on stderr)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from archive.export import FORMATS
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
-from ui.export import FORMATS
 
 
 @click.command()
@@ -37,8 +37,8 @@ def export(ctx: click.Context, video_ids: tuple[str, ...], export_all: bool, fmt
     Files are named after the video id the way transcripts/ names them. CSV times are integer
     milliseconds with a link that opens the video at the segment.
     """
-    from ingest.store import TranscriptStore, atomic_write_bytes
-    from ui import export as exporter
+    from archive import export as exporter
+    from archive.store import TranscriptStore, atomic_write_bytes
 
     if export_all and video_ids:
         raise click.UsageError("give IDs or --all, not both")

@@ -15,8 +15,8 @@ from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
 @domain_errors
 def index(ctx: click.Context, clean: bool) -> None:
     """Index new, changed and removed transcripts (incremental by checksum)."""
+    from archive.store import TranscriptStore
     from index.build import rebuild, update
-    from ingest.store import TranscriptStore
 
     config = load_cli_config(ctx)
     store = TranscriptStore(config.paths.transcripts)

@@ -41,8 +41,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     Already transcribed videos (same engine and model) are skipped; failed ones are retried.
     Each video is committed on its own, so an interrupted run resumes where it stopped.
     """
+    from archive.store import TranscriptStore
     from ingest import pipeline, planning
-    from ingest.store import TranscriptStore
 
     config = load_cli_config(ctx)
     urls = tuple(sources) or config.channel.urls
@@ -114,8 +114,8 @@ def index_hook(index_dir: Path):
     """What the pipeline calls after each stored transcript: add it to the search index."""
 
     def on_stored(transcript: Any, path: Path) -> None:
+        from archive.store import TranscriptStore
         from index.build import index_transcript
-        from ingest.store import TranscriptStore
 
         index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name)
 

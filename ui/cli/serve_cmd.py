@@ -1,4 +1,4 @@
-"""`sessions serve`: the search UI on this machine (streamlit run ui/app.py)."""
+"""`sessions serve`: the search UI on this machine (streamlit run ui/web/app.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 
 from ui.cli import domain_errors, load_cli_config
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[1] / "web" / "app.py"
 
 
 def streamlit_command(host: str, port: int) -> list[str]:

@@ -46,8 +46,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 
 def collect_status(transcripts: Path, index_dir: Path, state_dir: Path) -> dict[str, Any]:
+    from archive.store import TranscriptStore
     from ingest.ingest_log import IngestLog
-    from ingest.store import TranscriptStore
 
     log = IngestLog.load(state_dir)
     last = log.last_run()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ingest.errors import SessionsError
+from archive.errors import SessionsError
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
 from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
 
@@ -29,8 +29,8 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
     """
     from tqdm import tqdm
 
+    from archive.store import TranscriptStore
     from ingest.engines import load_engine
-    from ingest.store import TranscriptStore
     from ingest.transcribe import local_video, needs_transcription, transcribe_file
 
     config = load_cli_config(ctx)

@@ -2,48 +2,35 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from archive.errors import SessionsError
 from index.errors import IndexNotBuilt, QueryError
 from index.results import SearchResult, VideoHits
-from ingest.errors import SessionsError
-from ui import resources
 from ui.config import Config
-from ui.controls import current_state, search_box, seed_from_url, sidebar_filters, write_url
-from ui.overview_view import render_empty_state, render_overview
-from ui.results_view import render_results
-from ui.session_view import render_session
-from ui.state import SearchState
-from ui.text import md_text
+from ui.web import resources
+from ui.web.controls import current_state, search_box, seed_from_url, sidebar_filters, write_url
+from ui.web.overview_view import render_empty_state, render_overview
+from ui.web.results_view import render_results
+from ui.web.session_view import render_session
+from ui.web.state import SearchState
+from ui.web.text import md_text
 
 TIPS = ('Tips: "exact phrase" · housing OR vivienda · climate NOT finance · particip* · goverment~ (typos) '
         "· one query searches English, French and Spanish sessions")
-CSS = """<style>
-.block-container { padding-top: 2.5rem; }
-/* A best moment is one button (time and snippet): read left to right like text, matches marked. */
-div[class*="st-key-play-"] button { justify-content: flex-start; padding: 0.3rem 0.7rem; }
-div[class*="st-key-play-"] button > div { justify-content: flex-start; }
-div[class*="st-key-play-"] button p { text-align: left; font-size: 0.97rem; line-height: 1.5; }
-div[class*="st-key-play-"] .stMarkdownColoredBackground { background: #fde68a !important; color: inherit;
-  padding: 0 2px; border-radius: 3px; }
-.ss-timeline { position: relative; height: 22px; margin: 0.1rem 0 0.3rem 0; }
-.ss-timeline::before { content: ""; position: absolute; left: 0; right: 0; top: 8px; height: 6px;
-  border-radius: 3px; background: #e3e7ee; }
-.ss-tick { position: absolute; top: 2px; width: 0.4%; min-width: 3px; height: 18px; border-radius: 1px;
-  background: #f79009; }
-.ss-tick.ss-strong { background: #b42318; }
-.ss-tick:hover { background: #7a271a; }
-.ss-line { font-size: 0.95rem; line-height: 1.45; padding: 0.3rem 0.4rem; border-left: 3px solid transparent; }
-.ss-line.ss-hit { background: #fffbeb; border-left-color: #f59e0b; }
-.ss-line mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
-/* Keep the player in view while scrolling through many results. */
-div[data-testid="stColumn"]:has(.st-key-session-panel) { position: sticky; top: 3.5rem; align-self: flex-start; }
-</style>"""
+CSS_FILE = Path(__file__).with_name("page.css")
+
+
+@st.cache_resource
+def _page_css() -> str:
+    return CSS_FILE.read_text(encoding="utf-8")
 
 
 def main() -> None:
     st.set_page_config(page_title="Session Search", page_icon=":material/search:", layout="wide")
-    st.markdown(CSS, unsafe_allow_html=True)
+    st.markdown(f"<style>{_page_css()}</style>", unsafe_allow_html=True)
     try:
         cfg = resources.config()
     except SessionsError as exc:

@@ -8,12 +8,12 @@ from collections.abc import Callable
 import streamlit as st
 
 from index.results import SearchResult, VideoHits
-from ui.controls import language_name, play, set_query
-from ui.results_csv import results_csv
-from ui.state import SearchState, moment_links
-from ui.text import html_block, md_text, snippet_markdown
-from ui.timefmt import clock, duration_text
-from ui.timeline import timeline_html
+from ui.web.controls import language_name, play, set_query
+from ui.web.results_csv import results_csv
+from ui.web.state import SearchState, moment_links
+from ui.web.text import html_block, md_text, snippet_markdown
+from ui.web.timefmt import clock, duration_text
+from ui.web.timeline import timeline_html
 
 # Below this many hits a "did you mean" is offered.
 FEW_HITS = 3

@@ -1,8 +1,8 @@
-"""The offline demo: `python -m ui.demo` (or `./run.sh demo`).
+"""The offline demo: `python -m demo.run` (or `./run.sh demo`).
 
 Runs the real pipeline on the speech recordings in ../shared/media, with no internet:
 1. makes a few "session" files (mp4 video / m4a audio, via ffmpeg) under data/demo/media/;
-2. serves them as an RSS feed on 127.0.0.1 (ingest.localfeed), standing in for the channel;
+2. serves them as an RSS feed on 127.0.0.1 (demo.localfeed), standing in for the channel;
 3. `sessions ingest <feed>` with the multilingual base model from the offline-models packages
    (yt-dlp lists and downloads, faster-whisper transcribes, each transcript is indexed);
 4. `sessions serve`, and prints the URL. The feed keeps running so the player can stream the media.
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ingest.engines.bundled import base_dir
-from ingest.localfeed import FeedItem, LocalFeed
+from demo.bundled import base_dir
+from demo.localfeed import FeedItem, LocalFeed
 from ui.config import REPO_ROOT
 
 DEMO_DIR = REPO_ROOT / "data" / "demo"
@@ -100,7 +100,7 @@ def _convert(source: Path, out: Path, video: bool) -> None:
 def write_config(demo: Path, model: Path, port: int) -> Path:
     config = demo / "config.toml"
     config.write_text(
-        "# The offline demo's own settings (written by `python -m ui.demo`).\n"
+        "# The offline demo's own settings (written by `python -m demo.run`).\n"
         "[paths]\n"
         'transcripts = "transcripts"\nindex = "index"\naudio = "audio"\nstate = "state"\n\n'
         "[transcribe]\n"
@@ -118,7 +118,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m demo.run", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8501, help="UI port (default 8501)")
     parser.add_argument("--feed-port", type=int, default=FEED_PORT, help=f"loopback feed port (default {FEED_PORT})")
     parser.add_argument("--no-serve", action="store_true", help="build the demo archive, then stop")

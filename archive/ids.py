@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ingest.errors import InvalidVideoId
+from archive.errors import InvalidVideoId
 
 _SAFE = re.compile(r"[A-Za-z0-9_-]")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}

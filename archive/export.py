@@ -16,11 +16,11 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ingest.errors import SessionsError
-from ingest.ids import safe_stem
-from ingest.links import deep_link
-from ingest.records import Segment, Transcript
-from ingest.store import encode_transcript
+from archive.errors import SessionsError
+from archive.ids import safe_stem
+from archive.links import deep_link
+from archive.records import Segment, Transcript
+from archive.store import encode_transcript
 
 Writer = Callable[[Transcript], str]
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 from index.results import SearchResult
-from ui.timefmt import clock
+from ui.web.timefmt import clock
 
 COLUMNS = ("session", "video_id", "date", "language", "time", "seconds", "snippet", "link")
 # A cell starting with one of these is run as a formula by spreadsheet programs.

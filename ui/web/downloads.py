@@ -6,8 +6,8 @@ import functools
 
 import streamlit as st
 
-from ingest.records import Transcript
-from ui.export import FORMATS, export_bytes, export_filename
+from archive.export import FORMATS, export_bytes, export_filename
+from archive.records import Transcript
 
 MIMES = {
     "txt": "text/plain",

@@ -10,17 +10,17 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from archive.errors import SessionsError
+from archive.records import Transcript, Video
 from index.results import VideoHits
-from ingest.errors import SessionsError
-from ingest.records import Transcript, Video
-from ui import resources
 from ui.config import Config
-from ui.controls import language_name, play
-from ui.downloads import transcript_downloads
-from ui.player import citation, player_source
-from ui.state import SearchState
-from ui.text import html_block, html_text, md_text, one_line, snippet_html
-from ui.timefmt import clock, duration_text
+from ui.web import resources
+from ui.web.controls import language_name, play
+from ui.web.downloads import transcript_downloads
+from ui.web.player import citation, player_source
+from ui.web.state import SearchState
+from ui.web.text import html_block, html_text, md_text, one_line, snippet_html
+from ui.web.timefmt import clock, duration_text
 
 PAGE = 30  # transcript lines per window
 LINES_BEFORE = 3  # context shown above the current line

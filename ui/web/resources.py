@@ -10,8 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ingest.records import Transcript
-from ingest.store import TranscriptStore
+from archive.records import Transcript
+from archive.store import TranscriptStore
 from ui.config import Config, config_path, load_config
 
 
@@ -73,6 +73,6 @@ def captions(cfg: Config, video_id: str) -> bytes:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _captions(root: str, video_id: str, stamp: int) -> bytes:
-    from ui.export import export_bytes
+    from archive.export import export_bytes
 
     return export_bytes(_transcript(root, video_id, stamp), "vtt")

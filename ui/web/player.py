@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlparse
 
-from ingest.links import deep_link, youtube_id
-from ingest.records import Video
-from ui.timefmt import clock
+from archive.links import deep_link, youtube_id
+from archive.records import Video
+from ui.web.timefmt import clock
 
 Kind = Literal["youtube", "file", "url", "none"]
 

@@ -6,7 +6,7 @@ import math
 import re
 from urllib.parse import parse_qs, urlparse
 
-from ingest.records import Video
+from archive.records import Video
 
 _YT_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _LINK_SCHEMES = {"http", "https", "file"}

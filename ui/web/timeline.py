@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 
-from ui.timefmt import clock
+from ui.web.timefmt import clock
 
 TICK = 0.4  # a tick's width, in percent of the strip
 

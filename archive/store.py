@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ingest.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
-from ingest.ids import safe_stem
-from ingest.records import Transcript
+from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
+from archive.ids import safe_stem
+from archive.records import Transcript
 
 SUFFIX = ".json"
 _TEMP_PREFIX = ".tmp-"

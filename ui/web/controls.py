@@ -11,10 +11,10 @@ from datetime import date
 
 import streamlit as st
 
+from archive.records import Video
 from index.results import ArchiveStats
-from ingest.records import Video
-from ui.state import SORTS, SearchState, from_params, to_params
-from ui.text import md_text
+from ui.web.state import SORTS, SearchState, from_params, to_params
+from ui.web.text import md_text
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "pt": "Português", "ar": "العربية",
                   "de": "Deutsch", "it": "Italiano", "nl": "Nederlands", "ca": "Català", "tr": "Türkçe"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from archive.records import Video
 from index.results import ArchiveStats
-from ingest.records import Video
 from ui.config import Config
-from ui.controls import language_name, play
-from ui.text import md_text
-from ui.timefmt import duration_text
+from ui.web.controls import language_name, play
+from ui.web.text import md_text
+from ui.web.timefmt import duration_text
 
 RECENT = 12
 
