@@ -16,7 +16,7 @@ from archive.records import Segment, Transcript, Video, Word
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "web" / "app.py")
 REAL_ID = "jfk-inaugural"
 HOSTILE_ID = "hostile-fr"
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> **Budget** [x](javascript:alert(1))'
