@@ -139,9 +139,12 @@ class TranscriptionInfo:
     options: dict[str, Any] = field(default_factory=dict, hash=False)
     created: str = ""  # ISO 8601 UTC
     audio_duration: float | None = None  # seconds of audio actually decoded
+    # Where it ran; "" in files written before these were recorded.
+    device: str = ""  # "cpu" or "cuda"
+    compute_type: str = ""  # e.g. "int8", "float16"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "engine": self.engine,
             "engine_version": self.engine_version,
             "model": self.model,
@@ -151,6 +154,11 @@ class TranscriptionInfo:
             "created": self.created,
             "audio_duration": _finite_or_none(self.audio_duration),
         }
+        # Written only when known, so an older transcript reads and writes back unchanged.
+        for key in ("device", "compute_type"):
+            if getattr(self, key):
+                d[key] = getattr(self, key)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TranscriptionInfo:
@@ -166,6 +174,8 @@ class TranscriptionInfo:
             options=dict(options),
             created=_str(d, "created", ""),
             audio_duration=_opt_num(d, "audio_duration"),
+            device=_str(d, "device", ""),
+            compute_type=_str(d, "compute_type", ""),
         )
 
 

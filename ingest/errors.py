@@ -46,6 +46,10 @@ class ModelUnavailable(IngestError):
     """The Whisper model could not be loaded: not a local model folder and not downloadable here."""
 
 
+class DeviceUnavailable(IngestError):
+    """The configured device cannot be used (cuda without a visible GPU, or an unknown device name)."""
+
+
 class DownloadFailed(IngestError):
     """yt-dlp could not list or download something; `reason` is a short, stable word when known."""
 

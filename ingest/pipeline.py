@@ -23,7 +23,7 @@ from archive.errors import SessionsError
 from archive.records import Transcript, Video
 from archive.store import TranscriptStore
 from ingest import source
-from ingest.engines import Transcriber
+from ingest.engines import Transcriber, choose_device
 from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, MediaNotFound, ModelUnavailable, NotMedia
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
 from ingest.planning import compile_match, plan_ingest, read_made_by, with_retries
@@ -57,6 +57,7 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     started = time.monotonic()
     source.check_youtube_ready(list(sources))
     compile_match(options.match)
+    choose_device(options.transcribe)  # a GPU asked for and missing: fail before any download
     with IngestLock(options.state_dir, wait=options.wait):
         _clean_leftovers(store, options)
         log = IngestLog.load(options.state_dir)

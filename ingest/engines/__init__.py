@@ -33,7 +33,9 @@ class TranscribeOptions:
     # A model name (downloaded normally on a user's machine) or a local model folder / checkpoint.
     model: str = "small"
     language: str | None = None  # None: detect per recording
-    compute_type: str = "int8"
+    # "auto": CUDA when the engine sees a GPU, else CPU; "cuda" without a GPU is DeviceUnavailable.
+    device: str = "auto"
+    compute_type: str = "auto"  # "auto" or "": int8 on CPU, float16 on a GPU (faster-whisper)
     beam_size: int = 5
     vad: bool = True
     word_timestamps: bool = True
@@ -56,10 +58,27 @@ class Transcriber(Protocol):
     def transcribe(self, audio: Path, on_progress: ProgressCallback | None = None) -> EngineResult: ...
 
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class DeviceChoice:
+    device: str  # "cpu" or "cuda"
+    compute_type: str
+
+
+def choose_device(options: TranscribeOptions) -> DeviceChoice:
+    """The device and compute type `options` resolve to; DeviceUnavailable before any model is loaded."""
+    return _engine_module(options).choose_device(options)
+
+
 def load_engine(options: TranscribeOptions) -> Transcriber:
     """The engine named in `options`, with its model loaded. Raises EngineUnavailable/ModelUnavailable."""
+    return _engine_module(options).create(options)
+
+
+def _engine_module(options: TranscribeOptions) -> Any:
     module_name = ENGINES.get(options.engine)
     if module_name is None:
         raise EngineUnavailable(f"unknown engine {options.engine!r}; choose one of: {', '.join(ENGINES)}")
-    module = importlib.import_module(f"ingest.engines.{module_name}")
-    return module.create(options)
+    return importlib.import_module(f"ingest.engines.{module_name}")

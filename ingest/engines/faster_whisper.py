@@ -1,6 +1,7 @@
 """The faster-whisper engine (default): the only module importing faster_whisper / ctranslate2.
 
-CPU, `compute_type` from the options (int8 by default), Silero VAD and word timestamps on
+The device and compute type come from ingest/engines/devices.py (a GPU when CTranslate2
+sees one, int8 on CPU / float16 on GPU by default); Silero VAD and word timestamps are on
 by default. The model is a name (downloaded the usual way on a user's machine) or a local
 CTranslate2 model folder.
 
@@ -22,7 +23,8 @@ from typing import Any
 
 from archive.records import Segment, TranscriptionInfo
 from ingest.audio import load_audio
-from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
+from ingest.engines import DeviceChoice, EngineResult, ProgressCallback, TranscribeOptions
+from ingest.engines.devices import pick_device
 from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import ModelUnavailable
@@ -36,12 +38,13 @@ def create(options: TranscribeOptions) -> FasterWhisperTranscriber:
     """Load the model named in `options`; ModelUnavailable names it when that fails."""
     from faster_whisper import WhisperModel
 
+    choice = choose_device(options)
     source = _model_source(options.model)
     try:
         model = WhisperModel(
             source,
-            device="cpu",
-            compute_type=options.compute_type,
+            device=choice.device,
+            compute_type=choice.compute_type,
             cpu_threads=max(options.threads, 0),
             local_files_only=_offline(),
         )
@@ -50,14 +53,21 @@ def create(options: TranscribeOptions) -> FasterWhisperTranscriber:
     except Exception as exc:  # huggingface_hub and ctranslate2 raise many unrelated types
         raise ModelUnavailable(_load_failure(options.model, exc)) from exc
     check_forced_language(options.language, options.model, model.model.is_multilingual, _all_languages())
-    return FasterWhisperTranscriber(model, options)
+    return FasterWhisperTranscriber(model, options, choice)
+
+
+def choose_device(options: TranscribeOptions) -> DeviceChoice:
+    import ctranslate2
+
+    return pick_device(options, ctranslate2.get_cuda_device_count())
 
 
 class FasterWhisperTranscriber:
     name = ENGINE_NAME
 
-    def __init__(self, model: Any, options: TranscribeOptions):
+    def __init__(self, model: Any, options: TranscribeOptions, device: DeviceChoice):
         self.options = options
+        self.device = device
         self._model = model
         # Every language decision of faster-whisper goes through model.model.detect_language:
         # wrapping it lets us prefer the channel's languages and learn each window's language.
@@ -114,6 +124,8 @@ class FasterWhisperTranscriber:
                 language_probability=probability,
                 options=opts.to_dict(),
                 audio_duration=round(total, 3),
+                device=self.device.device,
+                compute_type=self.device.compute_type,
             ),
         )
 

@@ -1,6 +1,7 @@
 """The openai-whisper engine (extra `openai-whisper`): the only module importing whisper / torch.
 
-CPU, float32 (openai-whisper has no int8), word timestamps on by default. The model is a name
+CPU float32 (openai-whisper has no int8), or a GPU in float16 when torch sees one (device
+"auto"/"cuda", ingest/engines/devices.py; untested on hardware here); word timestamps on by default. The model is a name
 (downloaded the usual way into ~/.cache/whisper) or a `.pt` checkpoint. A checkpoint loaded
 from a path gets its word-alignment heads from its own `alignment_heads` entry (our converter
 writes it), else from the official table when its dimensions match one official model
@@ -14,18 +15,22 @@ recordings; progress is reported at start and end only (openai-whisper has no ca
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from archive.records import Segment, TranscriptionInfo
 from ingest.audio import SAMPLE_RATE, load_audio
-from ingest.engines import EngineResult, ProgressCallback, TranscribeOptions
+from ingest.engines import DeviceChoice, EngineResult, ProgressCallback, TranscribeOptions
+from ingest.engines.devices import pick_device
 from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import EngineUnavailable, ModelUnavailable
 
 ENGINE_NAME = "openai-whisper"
+logger = logging.getLogger(__name__)
+_COMPUTE = {"cpu": "float32", "cuda": "float16"}
 
 
 def create(options: TranscribeOptions) -> OpenAIWhisperTranscriber:
@@ -36,6 +41,7 @@ def create(options: TranscribeOptions) -> OpenAIWhisperTranscriber:
         raise EngineUnavailable(
             "engine 'openai-whisper' is not installed (pip install -e '.[openai-whisper]')"
         ) from exc
+    choice = choose_device(options)
     if options.threads > 0:
         torch.set_num_threads(options.threads)
     path = Path(options.model).expanduser()
@@ -48,14 +54,30 @@ def create(options: TranscribeOptions) -> OpenAIWhisperTranscriber:
     from whisper.tokenizer import LANGUAGES
 
     check_forced_language(options.language, options.model, model.is_multilingual, LANGUAGES)
-    return OpenAIWhisperTranscriber(model.to("cpu").eval(), options)
+    return OpenAIWhisperTranscriber(model.to(choice.device).eval(), options, choice)
+
+
+def choose_device(options: TranscribeOptions) -> DeviceChoice:
+    try:
+        import torch
+    except ImportError as exc:
+        raise EngineUnavailable(
+            "engine 'openai-whisper' is not installed (pip install -e '.[openai-whisper]')"
+        ) from exc
+    choice = pick_device(options, torch.cuda.device_count() if torch.cuda.is_available() else 0, _COMPUTE, "torch")
+    if choice.compute_type not in ("float32", "float16"):
+        # A config written for faster-whisper (int8) stays usable: openai-whisper has no int8.
+        logger.info("openai-whisper has no %s: using %s", choice.compute_type, _COMPUTE[choice.device])
+        choice = DeviceChoice(choice.device, _COMPUTE[choice.device])
+    return choice
 
 
 class OpenAIWhisperTranscriber:
     name = ENGINE_NAME
 
-    def __init__(self, model: Any, options: TranscribeOptions):
+    def __init__(self, model: Any, options: TranscribeOptions, device: DeviceChoice):
         self.options = options
+        self.device = device
         self._model = model
 
     def transcribe(self, audio: Path, on_progress: ProgressCallback | None = None) -> EngineResult:
@@ -77,7 +99,7 @@ class OpenAIWhisperTranscriber:
                 beam_size=opts.beam_size if opts.beam_size > 1 else None,
                 best_of=opts.beam_size if opts.beam_size > 1 else None,
                 word_timestamps=opts.word_timestamps,
-                fp16=False,
+                fp16=self.device.compute_type == "float16",
                 verbose=None,  # None: silent (False would draw its own progress bar)
             )
         segments: list[Segment] = []
@@ -106,6 +128,8 @@ class OpenAIWhisperTranscriber:
                 language_probability=probability if spoken else None,
                 options=opts.to_dict(),
                 audio_duration=round(total, 3),
+                device=self.device.device,
+                compute_type=self.device.compute_type,
             ),
         )
 
@@ -116,7 +140,7 @@ class OpenAIWhisperTranscriber:
         if not self._model.is_multilingual:
             return "en", None
         clip = whisper.pad_or_trim(torch.from_numpy(samples[: 30 * SAMPLE_RATE]))
-        mel = whisper.log_mel_spectrogram(clip, self._model.dims.n_mels)
+        mel = whisper.log_mel_spectrogram(clip, self._model.dims.n_mels).to(self._model.device)
         with torch.inference_mode():
             _, probs = self._model.detect_language(mel)
         ranked = prefer_channel_languages(sorted(probs.items(), key=lambda kv: kv[1], reverse=True))

@@ -30,12 +30,13 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
     from tqdm import tqdm
 
     from archive.store import TranscriptStore
-    from ingest.engines import load_engine
+    from ingest.engines import choose_device, load_engine
     from ingest.transcribe import local_video, needs_transcription, transcribe_file
 
     config = load_cli_config(ctx)
     options = apply_engine_choice(config.transcribe, engine, model, language)
     store = TranscriptStore(config.paths.transcripts)
+    choose_device(options)  # a GPU asked for and missing: one error before any file is read
     err = sys.stderr
     # Bars redraw with cursor moves that garble logs: off when stderr is not a terminal,
     # replaced by one plain line per file.
