@@ -6,17 +6,20 @@ leaves the previous file intact and never a half file under the final name.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
 from archive.ids import safe_stem
-from archive.records import Transcript
+from archive.records import FORMAT_NAME, SCHEMA_VERSION, Transcript
 
 SUFFIX = ".json"
 _TEMP_PREFIX = ".tmp-"
@@ -41,6 +44,18 @@ def encode_transcript(transcript: Transcript) -> bytes:
     except UnicodeEncodeError:
         # Lone surrogates (a local file name that was not UTF-8) have no UTF-8 form; \u escapes keep them exact.
         return json.dumps(data, ensure_ascii=True, indent=1, allow_nan=False).encode("ascii")
+
+
+@dataclass(frozen=True)
+class TranscriptHeader:
+    """What the start of a transcript file says about how it was made (the done-check needs no more)."""
+
+    engine: str
+    model: str
+
+    @property
+    def made_by(self) -> tuple[str, str]:
+        return self.engine, self.model
 
 
 class TranscriptStore:
@@ -121,6 +136,10 @@ class TranscriptStore:
                     raise
                 on_error(exc)
 
+    def header(self, video_id: str) -> TranscriptHeader | None:
+        """How this video's stored transcript was made; None when there is none we can read."""
+        return read_header(self.path_for(video_id))
+
     @staticmethod
     def checksum(path: Path) -> str:
         """sha256 of the file's bytes: what the index keys a transcript's version on."""
@@ -156,6 +175,64 @@ class TranscriptStore:
                 continue
             count += 1
         return count
+
+
+def read_header(path: Path) -> TranscriptHeader | None:
+    """The header of a transcript file; None when missing, unreadable or not in this store's format.
+
+    Cheap on long sessions: only the start of the file is decoded (see _header_fields), and a file
+    is read once per version (size and mtime).
+    """
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return _header_of_version(str(path), st.st_size, st.st_mtime_ns)
+
+
+_HEAD_BYTES = 1 << 16
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_of_version(path: str, size: int, mtime_ns: int) -> TranscriptHeader | None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEAD_BYTES)
+            data = _header_fields(head)
+            if data is None:
+                data = json.loads(head + f.read())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
+        return None
+    info = data.get("transcription")
+    if not isinstance(info, dict):
+        return None
+    engine, model = info.get("engine"), info.get("model")
+    return TranscriptHeader(engine, model) if isinstance(engine, str) and isinstance(model, str) else None
+
+
+def _header_fields(head: bytes) -> dict[str, Any] | None:
+    """format, schema_version and transcription from the start of a file this store wrote.
+
+    encode_transcript writes with indent=1, so a top-level key is the only thing that can follow a
+    real newline and one space (newlines inside strings are escaped), and "transcription" comes
+    before the long "segments" list: decoding just those values skips parsing every segment.
+    None when they are not all in `head` (then the whole file is parsed).
+    """
+    text = head.decode("utf-8", errors="ignore")
+    decoder = json.JSONDecoder()
+    out: dict[str, Any] = {}
+    for key in ("format", "schema_version", "transcription"):
+        marker = f'\n "{key}": '
+        at = text.find(marker)
+        if at < 0:
+            return None
+        try:
+            out[key] = decoder.raw_decode(text, at + len(marker))[0]
+        except ValueError:
+            return None
+    return out
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -11,6 +11,7 @@ about downloads may come from the download thread. Never prints, never exits.
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import threading
 import time
@@ -26,7 +27,7 @@ from ingest import source
 from ingest.engines import Transcriber, choose_device
 from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, MediaNotFound, ModelUnavailable, NotMedia
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
-from ingest.planning import compile_match, plan_ingest, read_made_by, with_retries
+from ingest.planning import compile_match, plan_ingest, with_retries
 from ingest.run_records import (
     DownloadProgressed,
     DownloadStarted,
@@ -56,14 +57,14 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     emit = on_event or (lambda e: None)
     started = time.monotonic()
     source.check_youtube_ready(list(sources))
-    compile_match(options.match)
+    matcher = compile_match(options.match)  # a bad --match fails before the lock and the log are touched
     choose_device(options.transcribe)  # a GPU asked for and missing: fail before any download
     with IngestLock(options.state_dir, wait=options.wait):
         _clean_leftovers(store, options)
-        log = IngestLog.load(options.state_dir)
+        log = IngestLog.load(options.state_dir)  # once per run: planning and every mark share it
         log.start_run(sources)
         try:
-            return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, started)
+            return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, matcher, started)
         except BaseException as exc:
             log.stop_run(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             raise
@@ -71,9 +72,9 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
 
 def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore, options: IngestOptions,
                    transcriber: TranscriberSource, on_stored: OnStored | None, emit: OnEvent, log: IngestLog,
-                   started: float) -> IngestReport:
+                   matcher: re.Pattern[str] | None, started: float) -> IngestReport:
     reindexed = _reindex_pending(log, store, on_stored)
-    plan = plan_ingest(sources, store=store, options=options, on_event=emit)
+    plan = plan_ingest(sources, store=store, options=options, on_event=emit, log=log, matcher=matcher)
     _remember_done(log, store, plan.done)
     emit(Listed(plan))
     run = _Run(plan, store, options, log, transcriber, on_stored, emit)
@@ -99,8 +100,8 @@ STALE_TEMP_AGE = 60.0
 
 def _clean_leftovers(store: TranscriptStore, options: IngestOptions) -> None:
     """What a killed run left: temp transcript files, partial downloads, temp log files."""
-    # A minute's grace: a `sessions transcribe` running beside us may be mid-write (the ingest
-    # lock does not cover it); a temp file a crashed writer left is older than that by far.
+    # A minute's grace: another writer of the store (not under the ingest lock: a script, an older
+    # version) may be mid-write; a temp file a crashed writer left is older than that by far.
     store.remove_stale_temp_files(min_age=STALE_TEMP_AGE)
     shutil.rmtree(Path(options.audio_dir) / INFLIGHT, ignore_errors=True)
     for p in Path(options.state_dir).glob(".tmp-*"):
@@ -113,10 +114,10 @@ def _remember_done(log: IngestLog, store: TranscriptStore, done: tuple[Video, ..
     for video in done:
         path = store.path_for(video.id)
         if log.made_by(video.id, path) is None:
-            made_by = read_made_by(path)
-            if made_by is not None:
+            header = store.header(video.id)
+            if header is not None:
                 log.mark(video.id, DONE, title=video.title, url=video.webpage_url or video.media_url,
-                         made_by=made_by, file=path, save=False)
+                         made_by=header.made_by, file=path, save=False)
                 changed = True
     if changed:
         log.save()
@@ -267,8 +268,11 @@ class _Run:
         def progress(done: float, total: float | None) -> None:
             self.emit(TranscribeProgressed(video, done, total))
 
+        # Outside the per-video handling: a model that cannot load (or cannot do the forced
+        # language) would fail every video the same way, so it stops the run.
+        engine = self._engine()
         try:
-            transcript = transcribe_audio(self._engine(), path, video, progress)
+            transcript = transcribe_audio(engine, path, video, progress)
         except (EngineUnavailable, ModelUnavailable):
             raise  # every video would fail the same way: stop the run
         except DamagedMedia as exc:
@@ -295,7 +299,8 @@ class _Run:
                 return
         info = transcript.transcription
         self.log.mark(video.id, DONE, title=video.title, made_by=(info.engine, info.model), file=stored_path)
-        self.emit(VideoStored(video, stored_path, seconds))
+        self.emit(VideoStored(video, stored_path, seconds, segments=len(transcript.segments),
+                              language=info.language))
 
     def _engine(self) -> Transcriber:
         if self._transcriber is None:

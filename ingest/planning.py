@@ -5,16 +5,13 @@ Reads, never writes; also the retry-with-backoff used for every request to a sou
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from archive.records import FORMAT_NAME, SCHEMA_VERSION, Video
+from archive.records import Video
 from archive.store import TranscriptStore
 from ingest import source
 from ingest.engines import TranscribeOptions
@@ -24,11 +21,17 @@ from ingest.run_records import Failure, IngestOptions, OnEvent, Plan, Retrying
 
 
 def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,
-                on_event: OnEvent | None = None) -> Plan:
-    """List every source (flat) and split the videos into to-do and done. Reads, never writes."""
+                on_event: OnEvent | None = None, log: IngestLog | None = None,
+                matcher: re.Pattern[str] | None = None) -> Plan:
+    """List every source (flat) and split the videos into to-do and done. Reads, never writes.
+
+    A run passes the log it already holds and its compiled --match; a dry run lets them be loaded here.
+    """
     emit = on_event or (lambda e: None)
-    matcher = compile_match(options.match)
-    log = IngestLog.load(options.state_dir)
+    if matcher is None:
+        matcher = compile_match(options.match)
+    if log is None:
+        log = IngestLog.load(options.state_dir)
     listed: list[Video] = []
     listing_failures: list[Failure] = []
     seen: set[str] = set()
@@ -64,70 +67,19 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
 
 
 def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log: IngestLog | None = None) -> bool:
-    """A transcript exists for this video, made with the same engine and model.
+    """The one "already done?" rule: a readable transcript of this video made with the same engine and model.
 
-    The same rule as ingest.transcribe.needs_transcription, made cheap for re-syncing a whole
-    channel: the log's record is trusted while the file's size and mtime are unchanged, otherwise
-    only the JSON is parsed (building every Segment and Word of 500 long sessions takes minutes).
+    Other option changes (beam size, VAD, ...) do not force a redo; an unreadable or foreign file
+    counts as missing, so transcribing again replaces it. Cheap for re-syncing a whole channel: the
+    log's record is trusted while the file's size and mtime are unchanged, otherwise the store reads
+    only the file's header (building every Segment and Word of 500 long sessions takes minutes).
     """
     path = store.path_for(video_id)
-    made_by = (log.made_by(video_id, path) if log is not None else None) or read_made_by(path)
+    made_by = log.made_by(video_id, path) if log is not None else None
+    if made_by is None:
+        header = store.header(video_id)
+        made_by = header.made_by if header else None
     return made_by == (topts.engine, topts.model)
-
-
-def read_made_by(path: Path) -> tuple[str, str] | None:
-    """(engine, model) from a transcript file; None when missing or not one of ours (made again)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return _made_by_version(str(path), st.st_size, st.st_mtime_ns)
-
-
-_HEAD_BYTES = 1 << 16
-
-
-@functools.lru_cache(maxsize=4096)
-def _made_by_version(path: str, size: int, mtime_ns: int) -> tuple[str, str] | None:
-    # Keyed on size and mtime too: planning and the log update read each file once per version.
-    try:
-        with open(path, "rb") as f:
-            head = f.read(_HEAD_BYTES)
-            data = _header_fields(head)
-            if data is None:
-                data = json.loads(head + f.read())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
-        return None
-    info = data.get("transcription")
-    if not isinstance(info, dict):
-        return None
-    engine, model = info.get("engine"), info.get("model")
-    return (engine, model) if isinstance(engine, str) and isinstance(model, str) else None
-
-
-def _header_fields(head: bytes) -> dict[str, Any] | None:
-    """format, schema_version and transcription from the start of a file the store wrote.
-
-    The store writes with indent=1, so a top-level key is the only thing that can follow a real
-    newline and one space (newlines inside strings are escaped), and "transcription" comes before
-    the long "segments" list: decoding just those values skips parsing every segment.
-    None when they are not all in `head` (then the whole file is parsed).
-    """
-    text = head.decode("utf-8", errors="ignore")
-    decoder = json.JSONDecoder()
-    out: dict[str, Any] = {}
-    for key in ("format", "schema_version", "transcription"):
-        marker = f'\n "{key}": '
-        at = text.find(marker)
-        if at < 0:
-            return None
-        try:
-            out[key] = decoder.raw_decode(text, at + len(marker))[0]
-        except ValueError:
-            return None
-    return out
 
 
 def compile_match(pattern: str | None) -> re.Pattern[str] | None:

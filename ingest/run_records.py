@@ -127,6 +127,8 @@ class VideoStored:
     video: Video
     path: Path
     audio_seconds: float
+    segments: int = 0
+    language: str | None = None  # None: nothing was said
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def list_videos(url: str, options: SourceOptions | None = None) -> list[Video]:
 
         return [local_video(folder)]
     if "://" not in url and not folder.exists():
-        raise DownloadFailed(url, "no such folder, and not a URL", reason="not-found")
+        raise DownloadFailed(url, "no such file or folder, and not a URL", reason="not-found")
     videos: list[Video] = []
     seen: set[str] = set()
     for tab in expand_source(url):

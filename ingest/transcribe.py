@@ -8,8 +8,8 @@ Decisions:
   zero segments, and it is stored: that is the truth about the recording, and storing it lets
   a re-run skip the file. A recording that could not be decoded completely raises
   DamagedMedia (ingest.audio) before anything is stored.
-- `needs_transcription` skips a video only when a readable transcript made by the same
-  engine and model exists; other option changes (beam size, VAD, ...) do not force a redo.
+- Whether a recording is already done is decided in one place for every path in:
+  ingest.planning.is_done (same engine and model).
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.errors import CorruptTranscript
 from archive.records import Transcript, Video
-from archive.store import TranscriptStore
-from ingest.engines import ProgressCallback, TranscribeOptions, Transcriber
+from ingest.engines import ProgressCallback, Transcriber
 from ingest.errors import MediaNotFound, NotMedia
 
 LOCAL_PREFIX = "local-"
@@ -66,17 +64,3 @@ def transcribe_file(
     if video.duration is None and info.audio_duration is not None:
         video = replace(video, duration=info.audio_duration)
     return Transcript(video=video, transcription=info, segments=result.segments)
-
-
-def needs_transcription(store: TranscriptStore, video_id: str, options: TranscribeOptions) -> bool:
-    """False when `store` already holds a transcript of `video_id` by the same engine and model.
-
-    An unreadable (corrupt) transcript counts as missing: transcribing again replaces it.
-    """
-    if not store.exists(video_id):
-        return True
-    try:
-        done = store.read(video_id).transcription
-    except CorruptTranscript:
-        return True
-    return not (done.engine == options.engine and done.model == options.model)

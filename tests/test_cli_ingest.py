@@ -59,7 +59,7 @@ def test_bad_input_is_one_clear_line(feed, tmp_path, tiny_en_model):
     result = invoke(config)
     assert result.exit_code == 2 and "no sources" in result.output
     result = invoke(config, str(tmp_path / "missing-folder"), "--dry-run")
-    assert result.exit_code == 1 and "could not list" in result.output and "no such folder" in result.output
+    assert result.exit_code == 1 and "could not list" in result.output and "no such file or folder" in result.output
     f = feed([item("a", "jfk.m4a", "A")])
     result = invoke(config, f.url, "--match", "(oops")
     assert result.exit_code == 1 and "error: --match '(oops' is not a valid regular expression" in result.output

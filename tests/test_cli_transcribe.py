@@ -78,6 +78,23 @@ def test_failures_are_one_line_each_and_the_rest_is_stored(config, tmp_path):
     assert len(stored(config)) == 2  # speech and silence (an empty transcript) are stored
 
 
+@pytest.mark.slow
+def test_a_transcribed_file_is_searchable_at_once_and_in_the_ingest_log(config, tmp_path):
+    talk = tmp_path / "x.wav"
+    shutil.copy(media("jfk.flac"), talk)
+    result = run(config, str(talk))
+    assert result.exit_code == 0, result.output
+    assert (config.parent / "data" / "index").is_dir()  # indexed by the pipeline: no `sessions index` run
+    found = CliRunner().invoke(cli, ["--config", str(config), "search", "--json", "country"], catch_exceptions=False)
+    assert found.exit_code == 0, found.output
+    data = json.loads(found.stdout)
+    assert data["total_videos"] == 1 and data["videos"][0]["video"]["title"] == "x"
+    log = json.loads((config.parent / "data" / "state" / "ingest_log.json").read_text())
+    [(video_id, entry)] = log["videos"].items()
+    assert entry["status"] == "done" and video_id == data["videos"][0]["video"]["id"]
+    assert log["runs"][-1]["status"] == "finished" and log["runs"][-1]["new"] == 1
+
+
 def test_unavailable_model_is_one_line_and_nothing_is_stored(config):
     result = run(config, "--model", "small", str(media("jfk.flac")))
     assert result.exit_code == 1

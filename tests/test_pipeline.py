@@ -208,13 +208,14 @@ def test_done_check_reads_only_the_header_and_falls_back_to_the_whole_file(archi
     import json
 
     from archive.records import Transcript, Video
+    from archive.store import _HEAD_BYTES
 
     topts = TranscribeOptions(engine="faster-whisper", model="small")
     info = TranscriptionInfo(engine="faster-whisper", engine_version="1", model="small", language="en")
     segments = tuple(Segment(i, i, i + 1.0, f" words {i}") for i in range(2000))
     path = archive.store.write(Transcript(Video(id="a", title="A", description="x\n \"transcription\": {}"),
                                           info, segments))
-    assert path.stat().st_size > planning._HEAD_BYTES
+    assert path.stat().st_size > _HEAD_BYTES
     assert planning.is_done(archive.store, "a", topts)
     assert not planning.is_done(archive.store, "a", TranscribeOptions(engine="faster-whisper", model="base"))
     assert not planning.is_done(archive.store, "missing", topts)

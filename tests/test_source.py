@@ -166,5 +166,5 @@ def test_local_folder_lists_recordings_and_fetch_returns_them_in_place(tmp_path)
     assert path.resolve() == (MEDIA / "jfk.flac").resolve() and same == jfk
     assert not list(tmp_path.iterdir())
     assert source.list_videos(str(MEDIA / "jfk.flac")) == [replace(jfk, channel="", upload_date=None)]
-    with pytest.raises(DownloadFailed, match="no such folder"):
+    with pytest.raises(DownloadFailed, match="no such file or folder"):
         source.list_videos(str(tmp_path / "nope"))

@@ -307,3 +307,16 @@ def test_youtube_ids_pass_through_and_reserved_names_are_marked():
 def test_empty_or_non_text_ids_are_refused(store, bad):
     with pytest.raises(InvalidVideoId):
         store.path_for(bad)
+
+
+def test_header_says_how_a_transcript_was_made_without_reading_it_all(store):
+    transcript = jfk_transcript()
+    path = store.write(transcript)
+    info = transcript.transcription
+    header = store.header(transcript.video.id)
+    assert header is not None and header.made_by == (info.engine, info.model)
+    assert store.header("nothingHere") is None
+    path.write_text('{"format": "something else", "transcription": {"engine": "e", "model": "m"}}')
+    assert store.header(transcript.video.id) is None  # not ours: made again
+    path.write_bytes(b"\xff\xfe not json")
+    assert store.header(transcript.video.id) is None

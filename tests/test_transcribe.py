@@ -1,4 +1,4 @@
-"""ingest.transcribe: local video ids, one file → Transcript, and the skip rule."""
+"""ingest.transcribe: local video ids, one file → Transcript; and the one skip rule (planning.is_done)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from archive.records import Transcript, TranscriptionInfo, Video
 from archive.store import TranscriptStore
 from ingest.engines import TranscribeOptions, load_engine
 from ingest.errors import DamagedMedia, MediaNotFound
-from ingest.transcribe import local_video, needs_transcription, transcribe_file
+from ingest.planning import is_done
+from ingest.transcribe import local_video, transcribe_file
 from tests.support.media import media
 
 
@@ -44,19 +45,19 @@ def _stored(store: TranscriptStore, engine: str, model: str) -> str:
 def test_skip_only_when_same_engine_and_model(tmp_path):
     store = TranscriptStore(tmp_path)
     options = TranscribeOptions(engine="faster-whisper", model="small")
-    assert needs_transcription(store, "local-abc", options)  # nothing stored yet
+    assert not is_done(store, "local-abc", options)  # nothing stored yet
     vid = _stored(store, "faster-whisper", "small")
-    assert not needs_transcription(store, vid, options)
-    assert not needs_transcription(store, vid, TranscribeOptions(engine="faster-whisper", model="small", beam_size=1))
-    assert needs_transcription(store, vid, TranscribeOptions(engine="faster-whisper", model="medium"))
-    assert needs_transcription(store, vid, TranscribeOptions(engine="openai-whisper", model="small"))
+    assert is_done(store, vid, options)
+    assert is_done(store, vid, TranscribeOptions(engine="faster-whisper", model="small", beam_size=1))
+    assert not is_done(store, vid, TranscribeOptions(engine="faster-whisper", model="medium"))
+    assert not is_done(store, vid, TranscribeOptions(engine="openai-whisper", model="small"))
 
 
 def test_corrupt_stored_transcript_counts_as_missing(tmp_path):
     store = TranscriptStore(tmp_path)
     vid = _stored(store, "faster-whisper", "small")
     store.path_for(vid).write_text("{ half a file")
-    assert needs_transcription(store, vid, TranscribeOptions(model="small"))
+    assert not is_done(store, vid, TranscribeOptions(model="small"))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_transcribe_file_builds_a_complete_transcript(tiny, tmp_path):
     path = store.write(transcript)
     assert TranscriptStore.read_path(path) == transcript  # survives the file format round trip
     assert json.loads(path.read_text())["transcription"]["options"]["beam_size"] == 1
-    assert not needs_transcription(store, transcript.video.id, tiny.options)
+    assert is_done(store, transcript.video.id, tiny.options)
 
 
 @pytest.mark.slow
@@ -93,7 +94,7 @@ def test_silence_gives_an_empty_transcript_that_is_stored(tiny, tmp_path):
     transcript = transcribe_file(media("silence_8s.wav"), tiny)
     assert transcript.segments == () and transcript.transcription.audio_duration == 8.0
     store.write(transcript)
-    assert not needs_transcription(store, transcript.video.id, tiny.options)  # a re-run skips it
+    assert is_done(store, transcript.video.id, tiny.options)  # a re-run skips it
 
 
 @pytest.mark.slow

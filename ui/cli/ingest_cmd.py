@@ -64,7 +64,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     try:
         report = pipeline.ingest(
             urls, store=store, options=options,
-            transcriber=lambda: _load_engine(options),
+            transcriber=lambda: load_engine_of(options),
             on_stored=index_hook(config.paths.index),
             on_event=progress.handle if progress else _failures_only,
         )
@@ -104,7 +104,7 @@ def ingest_options(config: Any, **overrides: Any):
     )
 
 
-def _load_engine(options: Any):
+def load_engine_of(options: Any):
     from ingest.engines import load_engine
 
     return load_engine(options.transcribe)

@@ -1,100 +1,149 @@
-"""`sessions transcribe PATH...`: local audio/video files → stored transcripts."""
+"""`sessions transcribe PATH...`: local audio/video files → stored, indexed transcripts.
+
+The same library pipeline as `sessions ingest` (ingest.pipeline): the files are the sources, so
+they are stored, indexed, recorded in the ingest log and skipped by the same rule.
+"""
 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
-from archive.errors import SessionsError
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
-from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
+from ui.cli.engine_choice import engine_choice_options
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @engine_choice_options
 @click.option("--force", is_flag=True, help="Transcribe again even if a transcript by the same engine and model exists.")
+@click.option("--wait", is_flag=True, help="If an ingest is running on this archive, wait for it instead of refusing.")
 @click.pass_context
 @domain_errors
 def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, model: str | None,
-               language: str | None, force: bool) -> None:
-    """Transcribe local audio or video files into the transcript folder.
+               language: str | None, force: bool, wait: bool) -> None:
+    """Transcribe local audio or video files (or folders of them) into the archive, searchable at once.
 
     Each file gets the id local-<first 12 hex digits of its sha256>, so renaming a file does not
     transcribe it again. Files already transcribed with the same engine and model are skipped
-    unless --force. Progress bars go to stderr, one line per failure, a summary line at the end;
-    the exit code is 1 if any file failed (the others are still stored).
+    unless --force. Each stored transcript is added to the search index and recorded in the ingest
+    log, as `sessions ingest` does. Progress bars go to stderr, one line per failure, a summary line
+    at the end; the exit code is 1 if any file failed (the others are still stored).
     """
-    from tqdm import tqdm
-
     from archive.store import TranscriptStore
-    from ingest.engines import choose_device, load_engine
-    from ingest.transcribe import local_video, needs_transcription, transcribe_file
+    from ingest import pipeline
+    from ui.cli.ingest_cmd import index_hook, ingest_options, load_engine_of
 
     config = load_cli_config(ctx)
-    options = apply_engine_choice(config.transcribe, engine, model, language)
+    options = ingest_options(config, force=force, engine=engine, model=model, language=language, wait=wait)
     store = TranscriptStore(config.paths.transcripts)
-    choose_device(options)  # a GPU asked for and missing: one error before any file is read
-    err = sys.stderr
-    # Bars redraw with cursor moves that garble logs: off when stderr is not a terminal,
-    # replaced by one plain line per file.
-    bars = err.isatty()
-    loaded = None
-    done = skipped = failed = 0
-    overall = tqdm(total=len(paths), unit="file", desc="files", position=0, disable=not bars, file=err)
+    progress = FileProgress()
     try:
-        for number, path in enumerate(paths, 1):
-            outcome = "failed"
-            try:
-                video = local_video(path)
-                if not force and not needs_transcription(store, video.id, options):
-                    skipped += 1
-                    outcome = "skipped (already transcribed with this engine and model)"
-                    continue
-                if loaded is None:
-                    loaded = load_engine(options)  # only when some file needs it; failure ends the run
-                with tqdm(total=None, unit="s", desc=_short(path), position=1, leave=False, disable=not bars,
-                          file=err, bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s [{elapsed}<{remaining}]") as bar:
-                    transcript = transcribe_file(path, loaded, video, on_progress=_follow(bar))
-                store.write(transcript)
-                done += 1
-                outcome = f"transcribed ({len(transcript.segments)} segments, {transcript.transcription.language or 'no speech'})"
-            except SessionsError as exc:
-                if loaded is None and _is_engine_error(exc):
-                    raise
-                failed += 1
-                tqdm.write(f"error: {exc}", file=err)
-            finally:
-                overall.update(1)
-                if not bars and outcome != "failed":
-                    click.echo(f"[{number}/{len(paths)}] {path.name}: {outcome}", err=True)
+        report = pipeline.ingest([str(p) for p in paths], store=store, options=options,
+                                 transcriber=lambda: load_engine_of(options),
+                                 on_stored=index_hook(config.paths.index), on_event=progress.handle)
     finally:
-        overall.close()
-    click.echo(f"transcribed {done}, skipped {skipped} (already done), failed {failed} "
-               f"of {len(paths)} file(s) → {store.root}")
-    if failed:
+        progress.close()
+    for f in report.listing_failures:
+        click.echo(f"error: {f.message}", err=True)
+    # A file stored but not indexed is in both lists; it counts as transcribed (the next run indexes it).
+    failed = len(report.listing_failures) + sum(1 for f in report.failed if f.id not in report.stored)
+    total = len(report.stored) + report.skipped + failed
+    click.echo(f"transcribed {len(report.stored)}, skipped {report.skipped} (already done), failed {failed} "
+               f"of {total} file(s) → {store.root}")
+    if not report.ok:
         ctx.exit(EXIT_FAILED)
 
 
-def _is_engine_error(exc: SessionsError) -> bool:
-    from ingest.errors import EngineUnavailable, ModelUnavailable, UnsupportedLanguage
+class FileProgress:
+    """Bars on stderr (all files, the current file's seconds); one plain line per file when not a terminal.
 
-    # About the run, not the file: every other file would fail the same way.
-    return isinstance(exc, (EngineUnavailable, ModelUnavailable, UnsupportedLanguage))
+    Bars redraw with cursor moves that garble logs, hence the plain lines off a terminal.
+    """
+
+    def __init__(self) -> None:
+        self.bars = sys.stderr.isatty()
+        self._lock = threading.Lock()  # events about downloads may come from the pipeline's thread
+        self.overall: Any = None
+        self.current: Any = None
+        self.number = 0
+        self.total = 0
+
+    def handle(self, event: Any) -> None:
+        from ingest import run_records as p
+
+        with self._lock:
+            if isinstance(event, p.Listed):
+                self._listed(event.plan)
+            elif isinstance(event, p.TranscribeStarted):
+                self._start(event.video)
+            elif isinstance(event, p.TranscribeProgressed) and self.current is not None:
+                if event.total is not None and self.current.total != event.total:
+                    self.current.total = event.total
+                self.current.n = min(event.done, event.total) if event.total else event.done
+                self.current.refresh()
+            elif isinstance(event, p.VideoStored):
+                language = event.language or "no speech"
+                self._outcome(event.video, f"transcribed ({event.segments} segments, {language})")
+            elif isinstance(event, p.VideoFailed):
+                self._close_current()
+                self._write(f"error: {event.message}")
+                self._count()
+
+    def _listed(self, plan: Any) -> None:
+        from tqdm import tqdm
+
+        self.total = len(plan.todo) + len(plan.done) + len(plan.listing_failures)
+        self.overall = tqdm(total=self.total, unit="file", desc="files", position=0, disable=not self.bars,
+                            file=sys.stderr)
+        for _ in plan.listing_failures:
+            self._count()  # named in the summary
+        for video in plan.done:
+            self._outcome(video, "skipped (already transcribed with this engine and model)")
+
+    def _start(self, video: Any) -> None:
+        from tqdm import tqdm
+
+        self._close_current()
+        self.current = tqdm(total=video.duration, unit="s", desc=_short(_name(video)), position=1, leave=False,
+                            disable=not self.bars, file=sys.stderr,
+                            bar_format="{l_bar}{bar}| {n:.0f}/{total_fmt} s [{elapsed}<{remaining}]")
+
+    def _outcome(self, video: Any, outcome: str) -> None:
+        self._close_current()
+        self._count()
+        if not self.bars:
+            click.echo(f"[{self.number}/{self.total}] {_name(video)}: {outcome}", err=True)
+
+    def _count(self) -> None:
+        self.number += 1
+        if self.overall is not None:
+            self.overall.update(1)
+
+    def _close_current(self) -> None:
+        if self.current is not None:
+            self.current.close()
+            self.current = None
+
+    def _write(self, text: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=sys.stderr)
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_current()
+            if self.overall is not None:
+                self.overall.close()
 
 
-def _follow(bar):
-    def on_progress(done: float, total: float | None) -> None:
-        if total is not None and bar.total != total:
-            bar.total = total
-        bar.n = min(done, total) if total else done
-        bar.refresh()
-
-    return on_progress
+def _name(video: Any) -> str:
+    return Path(video.media_url).name if video.media_url else video.title
 
 
-def _short(path: Path, width: int = 30) -> str:
-    name = path.name
+def _short(name: str, width: int = 30) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
