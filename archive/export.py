@@ -28,6 +28,7 @@ Writer = Callable[[Transcript], str]
 LINE_CHARS = 42
 CUE_CHARS = 2 * LINE_CHARS
 CUE_SECONDS = 7.0
+MIN_CUE_SECONDS = 0.7  # shorter than this a cue flashes by before it can be read
 _MIN_CUE_MS = 1  # players drop cues whose end is not after their start
 
 CSV_COLUMNS = ("video_id", "title", "segment", "start_ms", "end_ms", "language", "text", "link")
@@ -96,29 +97,66 @@ def clean_text(text: str) -> str:
 
 
 def _wrap(text: str) -> str:
+    """Lines of at most LINE_CHARS, balanced: never a lone word left on the last line when the
+    text fits on lines that share it more evenly."""
+    if len(text) <= LINE_CHARS:
+        return text
+    two = _balanced_break(text)
+    if two is not None:
+        return two
     lines = textwrap.wrap(text, width=LINE_CHARS, break_long_words=False, break_on_hyphens=False)
+    if len(lines) >= 2 and " " not in lines[-1]:
+        last_two = _balanced_break(lines[-2] + " " + lines[-1])
+        if last_two is not None:
+            lines[-2:] = last_two.split("\n")
     return "\n".join(lines)
 
 
+# A line must not start with these (French typography puts a space before them).
+_NO_LINE_START = ("?", "!", ":", ";", "»", "…", ")", "%")
+
+
+def _balanced_break(text: str) -> str | None:
+    """`text` on two lines of at most LINE_CHARS, as even as possible (a clause end helps); None if it cannot be."""
+    breaks = [i for i, c in enumerate(text) if c == " " and i <= LINE_CHARS and len(text) - i - 1 <= LINE_CHARS
+              and not text[i + 1 :].startswith(_NO_LINE_START)]
+    if not breaks:
+        return None
+
+    def unevenness(i: int) -> float:
+        gap = abs(i - (len(text) - i - 1))
+        return gap * 0.5 if text[i - 1] in ",.;:?!" else gap
+
+    best = min(breaks, key=unevenness)
+    return text[:best] + "\n" + text[best + 1 :]
+
+
 def subtitle_cues(transcript: Transcript) -> list[Cue]:
-    """The transcript's segments as subtitle cues, in time order."""
-    cues: list[Cue] = []
+    """The transcript's segments as subtitle cues, in time order, each on screen long enough to read."""
+    pieces: list[_Piece] = []
     for segment in transcript.segments:
-        cues.extend(_segment_cues(segment))
-    cues.sort(key=lambda c: (c.start, c.end))
-    return cues
+        pieces.extend(_segment_pieces(segment))
+    pieces.sort(key=lambda p: (p.start, p.end))
+    return [_cue(p.start, p.end, p.text) for p in _readable(pieces, transcript.duration)]
 
 
-def _segment_cues(segment: Segment) -> list[Cue]:
+@dataclass(frozen=True)
+class _Piece:
+    start: float
+    end: float
+    text: str  # one line, not wrapped yet
+
+
+def _segment_pieces(segment: Segment) -> list[_Piece]:
     text = clean_text(segment.text)
     if not text:
         return []
     start, end = segment.start, max(segment.end, segment.start)
     if len(text) <= CUE_CHARS and end - start <= CUE_SECONDS:
-        return [_cue(start, end, text)]
+        return [_Piece(start, end, text)]
     words = [w for w in segment.words if clean_text(w.word)]
     if words:
-        return _split_by_words(words)
+        return _SpokenWords(words, text).pieces(0, len(words))
     return _split_by_length(text, start, end)
 
 
@@ -128,58 +166,131 @@ def _cue(start: float, end: float, text: str) -> Cue:
 
 
 _CLAUSE_END = (",", ".", "?", "!", ";", ":", "…", "»", '"')
+# Whisper starts a word with these when it belongs to the previous one: C + 'est, Est + -ce, it + 's.
+_ATTACHED = re.compile(r"^(?:['’]|-\w)")
 
 
 def join_words(words) -> str:
-    """The words' text as one line, whether the engine kept Whisper's leading spaces (" so") or not ("so")."""
+    """The words' text as one line, whether the engine kept Whisper's leading spaces (" so") or not ("so").
+
+    Used only when the segment's own text does not hold the words (which then gives the spacing):
+    a word starting with an apostrophe or a hyphen joins the previous one (`C'est`, `Est-ce`).
+    """
     out: list[str] = []
     for word in words:
         text = word.word
-        if out and not out[-1][-1:].isspace() and not text[:1].isspace():
+        if out and not out[-1][-1:].isspace() and not text[:1].isspace() and not _ATTACHED.match(text):
             out.append(" ")
         out.append(text)
     return clean_text("".join(out))
 
 
-def _split_by_words(words) -> list[Cue]:
-    """Cut at word boundaries until every cue fits; its times are its words' times.
-
-    Each cut is chosen to balance the two sides (characters and seconds) and prefers the end
-    of a clause or a pause, so cues follow the speech instead of leaving a word or two behind.
-    """
-    if len(words) == 1 or _fits(words):
-        return [_cue(words[0].start, max(w.end for w in words), join_words(words))]
-    best = min(range(1, len(words)), key=lambda i: _cut_cost(words, i))
-    return _split_by_words(words[:best]) + _split_by_words(words[best:])
-
-
-def _fits(words) -> bool:
-    return len(join_words(words)) <= CUE_CHARS and words[-1].end - words[0].start <= CUE_SECONDS
-
-
-def _fullness(words) -> float:
-    return max(len(join_words(words)) / CUE_CHARS, (words[-1].end - words[0].start) / CUE_SECONDS)
+def word_spans(text: str, words) -> list[tuple[int, int]] | None:
+    """Where each word lies in `text` (the segment's cleaned text), in order; None when they do not
+    account for all of it (then the text cannot give the spacing between them)."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for word in words:
+        token = clean_text(word.word)
+        found = text.find(token, at)
+        if found < 0 or text[at:found].strip():
+            return None
+        spans.append((found, found + len(token)))
+        at = found + len(token)
+    return spans if not text[at:].strip() else None
 
 
-def _cut_cost(words, i: int) -> float:
-    """How full the fuller side is after cutting before words[i]; lower is better."""
-    cost = max(_fullness(words[:i]), _fullness(words[i:]))
-    if words[i - 1].word.strip().endswith(_CLAUSE_END):
-        cost *= 0.75
-    if words[i].start - words[i - 1].end >= 0.3:  # a pause in the speech
-        cost *= 0.85
-    return cost
+class _SpokenWords:
+    """A segment's timed words and the text of any run of them, spaced as the segment's text is."""
+
+    def __init__(self, words: list, text: str):
+        self.words = words
+        self._text = text
+        self._spans = word_spans(text, words)
+
+    def text(self, i: int, j: int) -> str:
+        if self._spans is None:
+            return join_words(self.words[i:j])
+        return self._text[self._spans[i][0] : self._spans[j - 1][1]]
+
+    def pieces(self, i: int, j: int) -> list[_Piece]:
+        """Cut at word boundaries until every piece fits; its times are its words' times.
+
+        Each cut is chosen to balance the two sides (characters and seconds) and prefers the end
+        of a clause or a pause, so cues follow the speech instead of leaving a word or two behind.
+        """
+        if j - i == 1 or self._fits(i, j):
+            return [_Piece(self.words[i].start, max(w.end for w in self.words[i:j]), self.text(i, j))]
+        best = min(range(i + 1, j), key=lambda k: self._cut_cost(i, k, j))
+        return self.pieces(i, best) + self.pieces(best, j)
+
+    def _seconds(self, i: int, j: int) -> float:
+        return self.words[j - 1].end - self.words[i].start
+
+    def _fits(self, i: int, j: int) -> bool:
+        return len(self.text(i, j)) <= CUE_CHARS and self._seconds(i, j) <= CUE_SECONDS
+
+    def _fullness(self, i: int, j: int) -> float:
+        return max(len(self.text(i, j)) / CUE_CHARS, self._seconds(i, j) / CUE_SECONDS)
+
+    def _cut_cost(self, i: int, k: int, j: int) -> float:
+        """How full the fuller side is after cutting before words[k]; lower is better."""
+        words = self.words
+        cost = max(self._fullness(i, k), self._fullness(k, j))
+        if words[k - 1].word.strip().endswith(_CLAUSE_END):
+            cost *= 0.75
+        if words[k].start - words[k - 1].end >= 0.3:  # a pause in the speech
+            cost *= 0.85
+        if min(self._seconds(i, k), self._seconds(k, j)) < MIN_CUE_SECONDS:
+            cost *= 1.5  # a flash too short to read
+        if not any(c.isalnum() for c in words[k].word) or self._attached(k):
+            cost *= 3  # "?" alone would open the next cue; C | 'est would split a word
+        return cost
+
+    def _attached(self, k: int) -> bool:
+        """words[k] continues words[k-1] with no space between them."""
+        if self._spans is None:
+            return bool(_ATTACHED.match(self.words[k].word.lstrip()))
+        return self._spans[k][0] == self._spans[k - 1][1]
 
 
-def _split_by_length(text: str, start: float, end: float) -> list[Cue]:
+def _readable(pieces: list[_Piece], duration: float | None) -> list[_Piece]:
+    """Every cue on screen for MIN_CUE_SECONDS: a short one stays into the silence after it, or,
+    when speech follows at once, joins a neighbour it fits with. Speech that short with no room
+    either side stays as it is."""
+    out: list[_Piece] = []
+    for n, piece in enumerate(pieces):
+        following = pieces[n + 1].start if n + 1 < len(pieces) else (duration or math.inf)
+        if piece.end - piece.start < MIN_CUE_SECONDS:
+            piece = _Piece(piece.start, max(piece.end, min(piece.start + MIN_CUE_SECONDS, following)), piece.text)
+        if out and (_short(out[-1]) or _short(piece)) and _joinable(out[-1], piece):
+            prev = out.pop()
+            piece = _Piece(prev.start, max(prev.end, piece.end), prev.text + " " + piece.text)
+        out.append(piece)
+    return out
+
+
+_JOIN_GAP = 1.0  # seconds: a cue never shows text said more than this later (or earlier)
+
+
+def _short(piece: _Piece) -> bool:
+    return piece.end - piece.start < MIN_CUE_SECONDS
+
+
+def _joinable(a: _Piece, b: _Piece) -> bool:
+    return (b.start - a.end <= _JOIN_GAP and len(a.text) + 1 + len(b.text) <= CUE_CHARS
+            and max(a.end, b.end) - a.start <= CUE_SECONDS)
+
+
+def _split_by_length(text: str, start: float, end: float) -> list[_Piece]:
     """No word times: cut the text into short pieces and share the segment's time by length."""
     pieces = textwrap.wrap(text, width=CUE_CHARS, break_long_words=False, break_on_hyphens=False)
     total = sum(len(p) for p in pieces)
-    cues: list[Cue] = []
+    cues: list[_Piece] = []
     t = start
     for piece in pieces:
         t_end = t + (end - start) * len(piece) / total
-        cues.append(_cue(t, t_end, piece))
+        cues.append(_Piece(t, t_end, piece))
         t = t_end
     return cues
 
