@@ -46,3 +46,32 @@ def build_archive(root: Path, transcripts: list[Transcript]) -> Path:
         encoding="utf-8",
     )
     return config
+
+
+def long_clip(folder: Path, seconds: int) -> Path:
+    """A real video at least `seconds` long (ta_video.mp4 looped with ffmpeg, streams copied)."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"talk_{seconds}s.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(seconds // 10 + 1), "-i",
+                    str(media("ta_video.mp4")), "-c", "copy", "-t", str(seconds), str(target)], check=True)
+    return target
+
+
+def channel_archive(root: Path, sessions: int = 60, minutes: float = 5.0, limit: int = 20) -> Path:
+    """A channel-like archive for the page's layout and flow: `sessions` bench.archive sessions (EN/FR/ES
+    talk, titles, dates) `minutes` long, each playable from one real local video; returns the config."""
+    from dataclasses import replace
+
+    from bench.archive import make_session
+
+    clip = long_clip(root / "media", int(minutes * 60) + 5)
+    transcripts = []
+    for i in range(sessions):
+        t = make_session(i, hours=minutes / 60)
+        transcripts.append(replace(t, video=replace(t.video, media_url=str(clip))))
+    config = build_archive(root, transcripts)
+    text = config.read_text(encoding="utf-8").replace("results_limit = 20", f"results_limit = {limit}")
+    config.write_text(text, encoding="utf-8")
+    return config

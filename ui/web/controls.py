@@ -1,8 +1,10 @@
 """The query box and filters, kept in step with the URL.
 
-On a session's first run the widgets are seeded from the URL (?q=…&lang=…&v=…&t=…); after that
-the widgets are the truth and every run writes the state back to the URL, so the address bar
-always holds a link to what is on screen.
+The widgets are seeded from the URL (?q=…&lang=…&v=…&t=…) on a session's first run and whenever the
+URL is no longer the one this page last wrote: the browser's Back/Forward (Streamlit reruns the script
+with the old address) or a timeline tick (which pushes its link). Otherwise the widgets are the truth
+and every run writes the state back; Streamlit pushes each new address as a history entry, so each
+search and each chosen moment is one step of Back.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ def language_name(code: str | None) -> str:
 
 def seed_from_url() -> None:
     ss = st.session_state
-    if ss.get("seeded"):
+    params = st.query_params.to_dict()
+    if ss.get("seeded") and params == ss.get("url_written"):
         return
-    url = from_params(st.query_params.to_dict())
+    url = from_params(params)
     ss.w_q = url.q
     ss.w_lang = list(url.languages)
     ss.w_since = url.since
@@ -49,6 +52,11 @@ def play(video_id: str, seconds: float) -> None:
     """Button callback: choose a moment (runs before the rerun, so the player sees it)."""
     st.session_state.v = video_id
     st.session_state.t = max(0, int(seconds))
+
+
+def close_player() -> None:
+    st.session_state.v = ""
+    st.session_state.t = 0
 
 
 def set_query(text: str) -> None:
@@ -109,6 +117,7 @@ def write_url(state: SearchState) -> None:
     params = to_params(state)
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
+    st.session_state.url_written = params
 
 
 def _session_label(video: Video) -> str:

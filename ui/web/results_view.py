@@ -22,7 +22,12 @@ FEW_HITS = 3
 PAGE = 10
 
 
-def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.0) -> None:
+OpenSession = Callable[[VideoHits], None]
+
+
+def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.0,
+                   open_session: OpenSession | None = None) -> None:
+    """The result cards; the chosen session (state.v) opens inside its card, under its moments."""
     if result.notice:
         st.info(result.notice, icon="ℹ️")
     _summary(result)
@@ -36,7 +41,7 @@ def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.
         return
     shown = _shown(result, state)
     for n, hits in enumerate(result.videos[:shown]):
-        _session_card(n, hits, state, lead_in)
+        _session_card(n, hits, state, lead_in, open_session)
     if shown < len(result.videos):
         more = min(PAGE, len(result.videos) - shown)
         st.button(f"Show {more} more session" + ("" if more == 1 else "s"), key="more-sessions",
@@ -80,7 +85,8 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
                            type="tertiary")
 
 
-def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float) -> None:
+def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float,
+                  open_session: OpenSession | None) -> None:
     video = hits.video
     with st.container(border=True):
         st.markdown("##### " + md_text(video.title or video.id))
@@ -112,6 +118,8 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float) -
                 width="stretch",
                 type="primary" if selected else "secondary",
             )
+        if open_session is not None and state.v == video.id:
+            open_session(hits)
 
 
 def _lead_in_links(links: Callable[[float], str], lead_in: float) -> Callable[[float], str]:

@@ -13,6 +13,7 @@ from ui.config import Config
 from ui.web import resources
 from ui.web.controls import current_state, search_box, seed_from_url, sidebar_filters, write_url
 from ui.web.overview_view import render_empty_state, render_overview
+from ui.web.page_script import TICKS_IN_PLACE
 from ui.web.results_view import render_results
 from ui.web.session_view import render_session
 from ui.web.state import SearchState
@@ -48,22 +49,22 @@ def main() -> None:
     state = current_state()
     write_url(state)
 
+    st.html(TICKS_IN_PLACE, unsafe_allow_javascript=True)
+
     result = _search(cfg, state, stats.last_indexed) if state.q else None
-    if state.v:
-        left, right = st.columns([5, 4], gap="large")
-    else:
-        left, right = st.container(), None
-    with left:
-        if result is not None:
-            render_results(result, state, cfg.index.lead_in)
-        elif not state.q:
-            st.caption(md_text(TIPS))
-            render_overview(stats, videos)
-    if right is not None:
-        hits = next((h for h in result.videos if h.video.id == state.v), None) if result else None
+    found = next((h for h in result.videos if h.video.id == state.v), None) if result and state.v else None
+
+    def session_panel(hits: VideoHits | None, inline: bool) -> None:
         hit_ids, highlight = _transcript_hits(cfg, state, hits)
-        with right:
-            render_session(cfg, state, hits, hit_ids, highlight)
+        render_session(cfg, state, hits, hit_ids, highlight, inline=inline)
+
+    if state.v and found is None:  # a link to a session outside the results: it opens on top
+        session_panel(None, inline=False)
+    if result is not None:
+        render_results(result, state, cfg.index.lead_in, open_session=lambda hits: session_panel(hits, True))
+    elif not state.q:
+        st.caption(md_text(TIPS))
+        render_overview(stats, videos)
 
 
 def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):

@@ -15,8 +15,9 @@ from archive.records import Transcript, Video
 from index.results import VideoHits
 from ui.config import Config
 from ui.web import resources
-from ui.web.controls import language_name, play
+from ui.web.controls import close_player, language_name, play
 from ui.web.downloads import transcript_downloads
+from ui.web.page_script import bring_into_view
 from ui.web.player import citation, player_source
 from ui.web.state import SearchState
 from ui.web.text import html_block, html_text, md_text, one_line, snippet_html
@@ -25,11 +26,18 @@ from ui.web.timefmt import clock, duration_text
 PAGE = 30  # transcript lines per window
 LINES_BEFORE = 3  # context shown above the current line
 MAX_FOUND = 200
+READER_HEIGHT = 420  # px: the reader scrolls inside its own panel, so the player stays put
 Highlighter = Callable[[str], str]  # segment text -> escaped HTML with <mark>s
 
 
 def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_ids: set[int] = frozenset(),
-                   highlight: Highlighter | None = None) -> None:
+                   highlight: Highlighter | None = None, *, inline: bool = False) -> None:
+    """The chosen session: its player beside the transcript reader, and a close button.
+
+    `inline`: drawn inside the clicked result card (which shows the title already), right under the
+    moment that was clicked, so the player opens where the user looks; otherwise (a shared link to a
+    session not among the results) at the top of the page, with its title.
+    """
     problem = ""
     try:
         transcript: Transcript | None = resources.transcript(cfg, state.v)
@@ -40,29 +48,36 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
     if video is None:
         st.warning("This link points to a session that is not in the archive: " + md_text(problem))
         return
-    with st.container(key="session-panel"):
-        _player(video, state.t, resources.captions(cfg, video.id) if transcript and transcript.segments else None)
-        st.markdown("#### " + md_text(video.title or video.id))
-        language = (transcript.language if transcript else None) or (hits.language if hits else None)
-        duration = (transcript.duration if transcript else None) or (hits.duration if hits else None)
-        facts = [video.upload_date or "undated", language_name(language), duration_text(duration)]
-        if video.channel:
-            facts.insert(0, video.channel)
-        st.caption(" · ".join(md_text(f) for f in facts))
-        st.caption("Cite this moment (the address bar also links to it):")
-        st.code(citation(video, state.t), language=None, wrap_lines=True)
-        if transcript is None:
-            st.warning("The transcript of this session cannot be read: " + md_text(problem))
-            return
-        reader, downloads, about = st.tabs(["Transcript", "Download", "About"])
-        with reader:
-            _reader(transcript, set(hit_ids), highlight, state)
-        with downloads:
-            transcript_downloads(transcript)
-        with about:
-            st.text(video.description or "No description.")
-            if video.webpage_url:
-                st.caption("Source: " + md_text(video.webpage_url))
+    with st.container(key="session-panel", border=not inline):
+        head, close = st.columns([6, 1], vertical_alignment="center")
+        if not inline:
+            head.markdown("#### " + md_text(video.title or video.id))
+        close.button("Close", key="close-player", on_click=close_player, icon=":material/close:",
+                     width="stretch", help="Hide the player")
+        watch, read = st.columns([11, 9], gap="medium")
+        with watch:
+            _player(video, state.t, resources.captions(cfg, video.id) if transcript and transcript.segments else None)
+            language = (transcript.language if transcript else None) or (hits.language if hits else None)
+            duration = (transcript.duration if transcript else None) or (hits.duration if hits else None)
+            facts = [video.upload_date or "undated", language_name(language), duration_text(duration)]
+            if video.channel:
+                facts.insert(0, video.channel)
+            st.caption(" · ".join(md_text(f) for f in facts))
+            st.caption("Cite this moment (the address bar also links to it):")
+            st.code(citation(video, state.t), language=None, wrap_lines=True)
+        with read:
+            if transcript is None:
+                st.warning("The transcript of this session cannot be read.")
+                return
+            reader, downloads, about = st.tabs(["Transcript", "Download", "About"])
+            with reader, st.container(height=READER_HEIGHT, key="reader"):
+                _reader(transcript, set(hit_ids), highlight, state)
+            with downloads:
+                transcript_downloads(transcript)
+            with about:
+                st.text(video.description or "No description.")
+                if video.webpage_url:
+                    st.caption("Source: " + md_text(video.webpage_url))
 
 
 def _player(video: Video, seconds: int, captions: bytes | None) -> None:
@@ -71,12 +86,15 @@ def _player(video: Video, seconds: int, captions: bytes | None) -> None:
     key = "player-" + hashlib.sha1(f"{video.id}\0{seconds}".encode()).hexdigest()[:12]
     with st.container(key=key):
         if source.kind == "youtube":
-            st.video(source.target, start_time=source.start)
+            # autoplay=True puts autoplay=1 in the embed's src: a click plays, not only cues, the video.
+            st.video(source.target, start_time=source.start, autoplay=True)
         elif source.kind in ("file", "url"):
             st.video(source.target, format=source.mimetype, start_time=source.start, autoplay=True,
                      subtitles={"Transcript": captions} if captions else None)
         else:
-            st.info("No playable recording is stored for this session; the transcript is below.")
+            st.info("No playable recording is stored for this session; the transcript is beside it.")
+    # Same markup as long as the moment is the same, so Streamlit inserts (and runs) it once per moment.
+    st.html(bring_into_view(key), unsafe_allow_javascript=True)
 
 
 def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState) -> None:

@@ -1,0 +1,152 @@
+"""The main flow in a real browser (Debian chromium via Playwright) over a 60-session channel-like
+archive, on a desktop (1400×900) and a phone (390×844) viewport: click a moment deep in the results,
+watch it, go Back, close the player. Every session plays one real local video (ta_video.mp4 looped),
+so the player's position can be checked. Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.support.ui_archive import channel_archive
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_cli_serve import free_port, stop, wait_healthy
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+VIEWPORTS = {"desktop": {"width": 1400, "height": 900}, "phone": {"width": 390, "height": 844}}
+QUERY = "government"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    config = channel_archive(tmp_path_factory.mktemp("channel"), sessions=60)
+    port = free_port()
+    env = dict(os.environ, SESSIONS_CONFIG=str(config))
+    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
+                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser):
+    context = browser.new_context(viewport=VIEWPORTS[request.param], is_mobile=request.param == "phone")
+    pg = context.new_page()
+    pg.viewport_name = request.param
+    yield pg
+    context.close()
+
+
+def shot(pg, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}-{pg.viewport_name}.png"))
+
+
+def params(pg) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
+
+
+def search(pg, server: str, text: str) -> None:
+    box = pg.get_by_label("Search the sessions")
+    box.wait_for(timeout=60_000)
+    box.fill(text)
+    box.press("Enter")
+    pg.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {text!r}", timeout=30_000)
+    pg.locator(".st-key-play-0-0 button").wait_for(timeout=60_000)
+
+
+def in_view(pg, selector: str) -> bool:
+    return pg.evaluate(f"""() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }}""")
+
+
+def playing_at(pg) -> float:
+    pg.wait_for_selector("video", timeout=30_000)
+    pg.wait_for_function("() => { const v = document.querySelector('video'); return v.readyState >= 2 && !v.paused; }",
+                         timeout=30_000)
+    return pg.evaluate("() => document.querySelector('video').currentTime")
+
+
+def test_a_moment_deep_in_the_results_plays_in_view_and_back_returns(page, server):
+    page.goto(server)
+    search(page, server, QUERY)
+    button = page.locator(".st-key-play-7-2 button")  # the 3rd moment of the 8th card
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
+    t = int(params(page)["t"])
+    current = playing_at(page)
+    assert t - 0.25 <= current <= t + 4, (current, t)
+    page.wait_for_timeout(1000)  # the page has settled: the player is still where the user looks
+    assert in_view(page, "video"), "the player is out of sight"
+    assert params(page)["q"] == QUERY
+    shot(page, "moment")
+
+    page.go_back()  # Back: the moment closes, the same search stays
+    page.wait_for_function("() => !location.search.includes('v=')", timeout=30_000)
+    page.wait_for_selector("video", state="detached", timeout=30_000)
+    assert params(page) == {"q": QUERY}
+    assert page.get_by_label("Search the sessions").input_value() == QUERY
+
+
+def test_back_returns_to_the_previous_search(page, server):
+    page.goto(server)
+    search(page, server, QUERY)
+    search(page, server, "climate")
+    page.go_back()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {QUERY!r}", timeout=30_000)
+    page.wait_for_function(f"() => document.querySelector('input[aria-label=\"Search the sessions\"]').value === {QUERY!r}",
+                           timeout=30_000)
+    page.go_forward()
+    page.wait_for_function("() => document.querySelector('input[aria-label=\"Search the sessions\"]').value === 'climate'",
+                           timeout=30_000)
+
+
+def test_the_close_button_hides_the_player(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    page.locator(".st-key-play-0-0 button").click()
+    page.wait_for_selector("video", timeout=30_000)
+    page.get_by_role("button", name="Close").click()
+    page.wait_for_selector("video", state="detached", timeout=30_000)
+    assert "v" not in params(page)
+
+
+def test_a_timeline_tick_opens_its_moment_in_place(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    tick = page.locator(".ss-timeline a").nth(3)
+    tick.wait_for(timeout=60_000)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    tick.scroll_into_view_if_needed()
+    tick.click()
+    page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
+    t = int(params(page)["t"])
+    assert t - 0.25 <= playing_at(page) <= t + 4
+    assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
