@@ -12,7 +12,8 @@ Broken syntax is repaired, never silently: each repair adds a sentence to `Parse
 (an unterminated quote is closed at the end, a missing `)` is added, a stray `)` or a dangling
 AND/OR/NOT is ignored, wildcards other than a final `*` are dropped). A query that cannot be
 run at all (empty, only operators or punctuation, only NOT terms, longer than MAX_QUERY_CHARS)
-raises QueryError with a message saying what to type instead.
+raises QueryError with a message saying what to type instead. So does nesting brackets or
+NOTs deeper than MAX_NESTING.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from dataclasses import dataclass, field
 from index.errors import QueryError
 
 MAX_QUERY_CHARS = 500
+# Brackets and NOTs nested deeper than this are refused: every later stage (compiling, Whoosh's
+# query tree) recurses per level, and no real query needs more than a handful.
+MAX_NESTING = 32
 MAX_FUZZY = 2
 MIN_PREFIX = 2
 OPERATORS = {"AND", "OR", "NOT"}
@@ -120,6 +124,13 @@ class _Parser:
         self.toks = toks
         self.i = 0
         self.notices = notices
+        self.depth = 0
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QueryError(f"the query nests brackets or NOTs more than {MAX_NESTING} levels deep "
+                             "— write it with fewer ( ) or NOTs")
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -182,13 +193,19 @@ class _Parser:
             if nxt is None or nxt.kind == ")" or (nxt.kind == "op" and nxt.value in {"AND", "OR"}):
                 self.note("Ignored a NOT with nothing after it.")
                 return None
+            self.enter()
             inner = self.parse_unary()
+            self.depth -= 1
+            if isinstance(inner, Not):
+                self.note("Two NOTs cancel out: searched the word itself.")
+                return inner.item
             return Not(inner) if inner is not None else None
         return self.parse_atom()
 
     def parse_atom(self) -> Node | None:
         tok = self.take()
         if tok.kind == "(":
+            self.enter()
             items = []
             while (nxt := self.peek()) is not None and nxt.kind != ")":
                 node = self.parse_or()
@@ -198,6 +215,7 @@ class _Parser:
                 self.note("Added the missing ')' at the end.")
             else:
                 self.take()
+            self.depth -= 1
             return _join(And, items)
         if tok.kind == "phrase":
             if not _WORD_CHAR.search(tok.value):
