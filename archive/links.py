@@ -6,7 +6,7 @@ import math
 import re
 from urllib.parse import parse_qs, urlparse
 
-from archive.records import Video
+from archive.records import MAX_SECONDS, Video
 
 _YT_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _LINK_SCHEMES = {"http", "https", "file"}
@@ -45,18 +45,21 @@ def youtube_id_from_url(url: str) -> str | None:
     return candidate if candidate and _YT_ID.match(candidate) else None
 
 
-def _whole_seconds(seconds: float) -> int:
-    # Links count whole seconds; a negative or non-finite time means "from the start".
-    return max(0, int(seconds)) if math.isfinite(seconds) else 0
+def whole_seconds(seconds: float) -> int:
+    """Whole seconds for a link or a player: a negative or non-finite time means "from the start",
+    one beyond any recording is capped at MAX_SECONDS (int() of 1e308 is a 300-digit number)."""
+    if not math.isfinite(seconds):
+        return 0
+    return int(min(max(0.0, seconds), MAX_SECONDS))
 
 
 def watch_url(video_id: str, seconds: float = 0) -> str:
-    t = _whole_seconds(seconds)
+    t = whole_seconds(seconds)
     return f"https://www.youtube.com/watch?v={video_id}&t={t}s"
 
 
 def embed_url(video_id: str, seconds: float = 0, autoplay: bool = True) -> str:
-    t = _whole_seconds(seconds)
+    t = whole_seconds(seconds)
     return f"https://www.youtube.com/embed/{video_id}?start={t}" + ("&autoplay=1" if autoplay else "")
 
 
@@ -83,4 +86,4 @@ def deep_link(video: Video, seconds: float) -> str:
         from pathlib import Path
 
         base = Path(target).resolve().as_uri()
-    return f"{base}#t={_whole_seconds(seconds)}"
+    return f"{base}#t={whole_seconds(seconds)}"

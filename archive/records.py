@@ -15,6 +15,9 @@ from typing import Any
 SCHEMA_VERSION = 1
 FORMAT_NAME = "session-search-transcript"
 
+# No recording lasts 11 days: a larger time is damage or a hostile file (1e308 overflowed int()).
+MAX_SECONDS = 1_000_000.0
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
@@ -262,6 +265,11 @@ def _int(d: dict[str, Any], key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"field '{key}' must be an integer, got {value!r}")
     return value
+
+
+def within_recording(seconds: float) -> bool:
+    """Whether `seconds` can be a time in a recording: finite, not negative, at most MAX_SECONDS."""
+    return math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS
 
 
 def _time(d: dict[str, Any], key: str) -> float:

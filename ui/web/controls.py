@@ -13,6 +13,7 @@ from datetime import date
 
 import streamlit as st
 
+from archive.links import whole_seconds
 from archive.records import Video
 from index.results import ArchiveStats
 from ui.web.state import SORTS, SearchState, from_params, to_params
@@ -51,7 +52,7 @@ def seed_from_url() -> None:
 def play(video_id: str, seconds: float) -> None:
     """Button callback: choose a moment (runs before the rerun, so the player sees it)."""
     st.session_state.v = video_id
-    st.session_state.t = max(0, int(seconds))
+    st.session_state.t = whole_seconds(seconds)
 
 
 def close_player() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlparse
 
-from archive.links import deep_link, youtube_id
+from archive.links import deep_link, whole_seconds, youtube_id
 from archive.records import Video
 from ui.web.timefmt import clock
 
@@ -24,7 +24,7 @@ class PlayerSource:
 
 
 def player_source(video: Video, seconds: float) -> PlayerSource:
-    start = max(0, int(seconds))
+    start = whole_seconds(seconds)
     yt = youtube_id(video)
     if yt:
         # Streamlit turns a watch URL into an embed whose src carries start=.

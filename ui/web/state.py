@@ -15,6 +15,8 @@ from datetime import date
 from typing import get_args
 from urllib.parse import urlencode
 
+from archive.links import whole_seconds
+from archive.records import within_recording
 from index.results import SearchFilters, SortOrder
 
 SORTS: tuple[str, ...] = get_args(SortOrder)
@@ -47,7 +49,7 @@ class SearchState:
         return (self.q, self.languages, self.since, self.until, self.session, self.sort)
 
     def at(self, video_id: str, seconds: float) -> SearchState:
-        return replace(self, v=video_id, t=max(0, int(seconds)))
+        return replace(self, v=video_id, t=whole_seconds(seconds))
 
 
 def from_params(params: Mapping[str, str]) -> SearchState:
@@ -76,13 +78,7 @@ def from_params(params: Mapping[str, str]) -> SearchState:
         problems.append(f"ignored sort {sort!r} (use one of {', '.join(SORTS)})")
         sort = "relevance"
 
-    t = 0
-    raw_t = str(params.get("t", "")).strip().removesuffix("s")
-    if raw_t:
-        try:
-            t = max(0, int(float(raw_t)))
-        except ValueError:
-            problems.append(f"ignored start time {raw_t!r} (use whole seconds)")
+    t = _start_time(params, problems)
 
     return SearchState(
         q=q,
@@ -132,7 +128,23 @@ def moment_links(state: SearchState, video_id: str) -> Callable[[float], str]:
     prefix = "?" + (fixed + "&" if fixed else "") + urlencode({"v": video_id}) + "&t="
     if not video_id:
         return lambda seconds: query_string(state.at(video_id, seconds))
-    return lambda seconds: prefix + str(max(0, int(seconds)))
+    return lambda seconds: prefix + str(whole_seconds(seconds))
+
+
+def _start_time(params: Mapping[str, str], problems: list[str]) -> int:
+    raw = str(params.get("t", "")).strip().removesuffix("s")
+    if not raw:
+        return 0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        problems.append(f"ignored start time {raw[:40]!r} (use whole seconds)")
+        return 0
+    if not within_recording(seconds):
+        # inf, nan, 1e308, 99999999999999999999999 or negative: no recording has that moment.
+        problems.append(f"ignored start time {raw[:40]!r} (not a moment of a recording): playing from the start")
+        return 0
+    return whole_seconds(seconds)
 
 
 def _date(params: Mapping[str, str], key: str, problems: list[str]) -> date | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from archive.links import whole_seconds
+from archive.records import within_recording
+
 
 def clock(seconds: float | None) -> str:
     if seconds is None:
         return "–"
-    total = max(0, int(seconds))
+    total = whole_seconds(seconds)
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
@@ -14,7 +17,7 @@ def clock(seconds: float | None) -> str:
 
 def duration_text(seconds: float | None) -> str:
     """A length for a summary line: "1 h 05 min", "12 min", "45 s"."""
-    if not seconds:
+    if not seconds or not within_recording(seconds):
         return "unknown length"
     total = int(round(seconds))
     h, rest = divmod(total, 3600)
