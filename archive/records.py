@@ -123,7 +123,7 @@ class Video:
             webpage_url=_str(d, "webpage_url", ""),
             media_url=_str(d, "media_url", ""),
             upload_date=_opt_str(d, "upload_date"),
-            duration=_opt_num(d, "duration"),
+            duration=_opt_duration(d, "duration"),
             description=_str(d, "description", ""),
             language=_opt_str(d, "language"),
         )
@@ -176,7 +176,7 @@ class TranscriptionInfo:
             language_probability=_opt_num(d, "language_probability"),
             options=dict(options),
             created=_str(d, "created", ""),
-            audio_duration=_opt_num(d, "audio_duration"),
+            audio_duration=_opt_duration(d, "audio_duration"),
             device=_str(d, "device", ""),
             compute_type=_str(d, "compute_type", ""),
         )
@@ -273,11 +273,18 @@ def within_recording(seconds: float) -> bool:
 
 
 def _time(d: dict[str, Any], key: str) -> float:
-    # NaN or infinite times would break every export and the index: refuse them on reading.
+    # NaN, infinite or absurd times (1e308 overflows every int() of an export) would break every
+    # export and the index: refuse them on reading.
     value = _num(d, key)
-    if not math.isfinite(value):
-        raise ValueError(f"field '{key}' must be a finite number of seconds, got {value!r}")
+    if not within_recording(value):
+        raise ValueError(f"field '{key}' must be a finite number of seconds from 0 to {MAX_SECONDS:.0f}, got {value!r}")
     return value
+
+
+def _opt_duration(d: dict[str, Any], key: str) -> float | None:
+    # A length is metadata (yt-dlp's, the decoder's): one no recording can have reads as unknown.
+    value = _opt_num(d, key)
+    return value if value is not None and within_recording(value) else None
 
 
 def _opt_num(d: dict[str, Any], key: str) -> float | None:

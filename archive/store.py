@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archive import safejson
 from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
 from archive.ids import safe_stem
 from archive.records import FORMAT_NAME, SCHEMA_VERSION, Transcript
@@ -96,13 +97,11 @@ class TranscriptStore:
         except OSError as exc:
             raise CorruptTranscript(path, f"cannot read the file: {exc.strerror or exc}") from exc
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = safejson.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise CorruptTranscript(path, f"not UTF-8 text ({exc.reason})") from exc
         except json.JSONDecodeError as exc:
             raise CorruptTranscript(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-        except RecursionError as exc:
-            raise CorruptTranscript(path, "JSON nested too deeply") from exc
         except ValueError as exc:  # e.g. an integer longer than Python's int-parsing limit
             raise CorruptTranscript(path, f"invalid JSON: {exc}") from exc
         try:
@@ -200,8 +199,8 @@ def _header_of_version(path: str, size: int, mtime_ns: int) -> TranscriptHeader 
             head = f.read(_HEAD_BYTES)
             data = _header_fields(head)
             if data is None:
-                data = json.loads(head + f.read())
-    except (OSError, ValueError, RecursionError):
+                data = safejson.loads(head + f.read())
+    except (OSError, ValueError, RecursionError):  # RecursionError: from _header_fields
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
         return None

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive import safejson
 from archive.store import atomic_write_bytes
 from ingest.errors import IngestLocked
 
@@ -82,16 +83,17 @@ class IngestLog:
     def load(cls, state_dir: Path) -> IngestLog:
         path = Path(state_dir) / LOG_NAME
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = safejson.loads(path.read_text(encoding="utf-8"))
+            videos = {k: VideoEntry(**_known(VideoEntry, v)) for k, v in (data.get("videos") or {}).items()}
+            runs = [RunEntry(**{**_known(RunEntry, r), "sources": tuple(r.get("sources", ()))})
+                    for r in data.get("runs") or ()]
         except FileNotFoundError:
             return cls(path)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            # The log is a convenience, never the source of truth: a damaged one is set aside, not fatal.
+        except (ValueError, TypeError, AttributeError):
+            # Bad JSON, too deep, or not our shape. The log is a convenience, never the source of truth:
+            # a damaged one is set aside, not fatal.
             path.replace(path.with_name(path.name + f".damaged-{int(time.time())}"))
             return cls(path)
-        videos = {k: VideoEntry(**_known(VideoEntry, v)) for k, v in (data.get("videos") or {}).items()}
-        runs = [RunEntry(**{**_known(RunEntry, r), "sources": tuple(r.get("sources", ()))})
-                for r in data.get("runs") or ()]
         return cls(path, videos, runs)
 
     def save(self) -> None:

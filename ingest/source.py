@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from archive.ids import safe_stem
 from archive.links import youtube_id_from_url
-from archive.records import Video
+from archive.records import Video, within_recording
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
 
 # Called with (bytes done, total bytes or None).
@@ -54,7 +54,24 @@ class SourceOptions:
 # -- URLs ----------------------------------------------------------------------------------
 
 def is_youtube(url: str) -> bool:
-    return (urlparse(url).hostname or "").lower() in _YT_HOSTS
+    try:
+        return (urlparse(url).hostname or "").lower() in _YT_HOSTS
+    except ValueError:  # "http://[::1": not a URL at all, so not YouTube's
+        return False
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be fetched (a port out of range, a broken IPv6 host, no host), or None."""
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 - urllib checks the port only when it is read
+    except ValueError as exc:
+        return str(exc)
+    if parsed.port == 0:
+        return "port 0 cannot be connected to"
+    if parsed.scheme in ("http", "https") and not parsed.hostname:
+        return "no host name"
+    return None
 
 
 def expand_source(url: str) -> list[str]:
@@ -109,6 +126,8 @@ def list_videos(url: str, options: SourceOptions | None = None) -> list[Video]:
         return [local_video(folder)]
     if "://" not in url and not folder.exists():
         raise DownloadFailed(url, "no such file or folder, and not a URL", reason="not-found")
+    if (problem := url_problem(url)) is not None:
+        raise DownloadFailed(url, f"not a valid URL: {problem}", reason="bad-url")
     videos: list[Video] = []
     seen: set[str] = set()
     for tab in expand_source(url):
@@ -189,10 +208,21 @@ def video_from_info(info: dict[str, Any], channel: str = "") -> Video | None:
         webpage_url=webpage,
         media_url=media,
         upload_date=_upload_date(info),
-        duration=float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
+        duration=_duration(info.get("duration")),
         description=str(info.get("description") or ""),
         language=info.get("language") if isinstance(info.get("language"), str) else None,
     )
+
+
+def _duration(raw: Any) -> float | None:
+    # A feed's length is hearsay: one no recording can have (1e308, NaN) is unknown.
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    try:
+        seconds = float(raw)
+    except OverflowError:  # an int too large for a float
+        return None
+    return seconds if within_recording(seconds) else None
 
 
 def _upload_date(info: dict[str, Any]) -> str | None:
@@ -351,6 +381,9 @@ def _extract(url: str, options: SourceOptions, *, flat: bool, dest: Path | None 
     except (yt_dlp.utils.YoutubeDLError, OSError) as exc:
         reason, transient = classify_error(str(exc))
         raise DownloadFailed(what or url, _clean_message(str(exc)), reason=reason, transient=transient) from exc
+    except ValueError as exc:
+        # urllib inside yt-dlp, on an address a feed or a user gave: "Port out of range 0-65535".
+        raise DownloadFailed(what or url, f"not a valid URL: {exc}", reason="bad-url") from exc
 
 
 def _clean_message(message: str) -> str:
