@@ -50,49 +50,87 @@ def probe_duration(path: Path | str) -> float | None:
 
 
 def load_audio(path: Path | str) -> Audio:
-    """Decode the first audio stream to 16 kHz mono float32; raises the errors named above."""
-    import av
+    """Decode the first audio stream to 16 kHz mono float32; raises the errors named above.
 
-    path = _existing(path)
-    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
-    try:
-        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
-            stream = _audio_stream(container, path)
-            declared = _declared_duration(container, stream)
-            frames = _skip_invalid_frames(container.decode(stream))
-            for frame in _resample(_grouped(frames), resampler):
-                chunks.append(frame.to_ndarray().reshape(-1).copy())
-    except av.error.FFmpegError as exc:
-        if not chunks:
-            raise NotMedia(path, f"not an audio or video file ({_reason(exc)})") from exc
-        raise DamagedMedia(path, f"decoding stopped after {_seconds(chunks):.1f} s: {_reason(exc)}") from exc
-    finally:
-        # PyAV's resampler keeps buffers alive until a collection runs (faster-whisper #390).
-        del resampler
-        gc.collect()
-    # Step by step, dropping each stage: a 2-hour recording is 230 MB as int16, 460 MB as float32.
-    pcm = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
-    chunks.clear()
-    samples = pcm.astype(np.float32)
-    del pcm
-    samples /= 32768.0
-    audio = Audio(samples=samples, declared_duration=declared)
-    check_complete(path, audio)
-    return audio
+    Holds the whole recording (460 MB for 2 hours): engines stream it with `stream_audio`.
+    """
+    stream = stream_audio(path)
+    blocks = list(stream)
+    samples = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+    blocks.clear()
+    return Audio(samples=samples, declared_duration=stream.declared_duration)
 
 
-def check_complete(path: Path, audio: Audio) -> None:
-    """DamagedMedia when the decoded audio is much shorter than the file says it is."""
+class AudioStream:
+    """The first audio stream of a file as consecutive float32 blocks (16 kHz mono), decoded lazily.
+
+    Iterating decodes; at most one block (~`block_seconds`) plus PyAV's buffers is held at a time,
+    so memory does not grow with the recording's length. The same checks as `load_audio` run:
+    NotMedia on the first block, DamagedMedia after the last one when much is missing.
+    """
+
+    def __init__(self, path: Path | str, block_seconds: float = 30.0):
+        self.path = _existing(path)
+        self.block_samples = max(int(block_seconds * SAMPLE_RATE), 1)
+        self.declared_duration: float | None = probe_duration(self.path)
+        self.decoded_samples = 0
+
+    @property
+    def decoded_seconds(self) -> float:
+        return self.decoded_samples / SAMPLE_RATE
+
+    def __iter__(self):
+        import av
+
+        path = self.path
+        self.decoded_samples = 0
+        resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        try:
+            with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+                stream = _audio_stream(container, path)
+                frames = _skip_invalid_frames(container.decode(stream))
+                pending: list[np.ndarray] = []
+                held = 0
+                for frame in _resample(_grouped(frames, self.block_samples), resampler):
+                    pcm = frame.to_ndarray().reshape(-1)
+                    pending.append(pcm)
+                    held += len(pcm)
+                    while held >= self.block_samples:
+                        block, pending, held = _take(pending, self.block_samples)
+                        self.decoded_samples += len(block)
+                        yield _to_float(block)
+                if held:
+                    block, pending, held = _take(pending, held)
+                    self.decoded_samples += len(block)
+                    yield _to_float(block)
+        except av.error.FFmpegError as exc:
+            if not self.decoded_samples:
+                raise NotMedia(path, f"not an audio or video file ({_reason(exc)})") from exc
+            raise DamagedMedia(path, f"decoding stopped after {self.decoded_seconds:.1f} s: {_reason(exc)}") from exc
+        finally:
+            # PyAV's resampler keeps buffers alive until a collection runs (faster-whisper #390).
+            del resampler
+            gc.collect()
+        check_complete(path, Audio(np.zeros(0, np.float32), self.declared_duration), self.decoded_seconds)
+
+
+def stream_audio(path: Path | str, block_seconds: float = 30.0) -> AudioStream:
+    """`path` as an AudioStream of `block_seconds` blocks; NotMedia/MediaNotFound at once if unreadable."""
+    return AudioStream(path, block_seconds)
+
+
+def check_complete(path: Path, audio: Audio, decoded: float | None = None) -> None:
+    """DamagedMedia when the decoded audio (`decoded` seconds, else the samples') is much shorter than declared."""
     declared = audio.declared_duration
+    duration = audio.duration if decoded is None else decoded
     if declared is None or declared <= 0:
-        if audio.duration == 0:
+        if duration == 0:
             raise DamagedMedia(path, "no audio could be decoded")
         return
-    missing = declared - audio.duration
-    if audio.duration < declared * DAMAGE_RATIO and missing > DAMAGE_MIN_GAP:
+    missing = declared - duration
+    if duration < declared * DAMAGE_RATIO and missing > DAMAGE_MIN_GAP:
         raise DamagedMedia(
-            path, f"only {audio.duration:.2f} s of audio decoded but the file says {declared:.1f} s"
+            path, f"only {duration:.2f} s of audio decoded but the file says {declared:.1f} s"
         )
 
 
@@ -138,14 +176,15 @@ def _skip_invalid_frames(frames):
             continue
 
 
-def _grouped(frames):
+def _grouped(frames, group: int = _FRAME_GROUP):
     import av
 
     fifo = av.audio.fifo.AudioFifo()
+    group = min(group, _FRAME_GROUP)
     for frame in frames:
         frame.pts = None  # the fifo rejects timestamp gaps, which damaged files have
         fifo.write(frame)
-        if fifo.samples >= _FRAME_GROUP:
+        if fifo.samples >= group:
             yield fifo.read()
     if fifo.samples > 0:
         yield fifo.read()
@@ -156,8 +195,17 @@ def _resample(frames, resampler):
         yield from resampler.resample(frame)
 
 
-def _seconds(chunks: list[np.ndarray]) -> float:
-    return sum(len(c) for c in chunks) / SAMPLE_RATE
+def _take(pending: list[np.ndarray], count: int) -> tuple[np.ndarray, list[np.ndarray], int]:
+    """The first `count` samples of `pending` as one array, and what is left."""
+    joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
+    rest = joined[count:]
+    return joined[:count], ([rest] if len(rest) else []), len(rest)
+
+
+def _to_float(pcm: np.ndarray) -> np.ndarray:
+    samples = pcm.astype(np.float32)
+    samples /= 32768.0
+    return samples
 
 
 def _reason(exc: Exception) -> str:

@@ -40,6 +40,12 @@ class TranscribeOptions:
     vad: bool = True
     word_timestamps: bool = True
     threads: int = 0  # 0: the engine's default
+    # faster-whisper's BatchedInferencePipeline: this many 30-s windows decoded at once (forces VAD,
+    # one temperature, no previous-text conditioning); 0: sequential decoding.
+    batch_size: int = 0
+    # Long recordings are decoded and transcribed in pieces of about this length, cut at a pause
+    # (ingest/pieces.py), so memory does not grow with length; 0: the whole recording at once.
+    chunk_seconds: float = 600.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

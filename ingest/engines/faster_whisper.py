@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from pathlib import Path
 from typing import Any
 
 from archive.records import Segment, TranscriptionInfo
-from ingest.audio import load_audio
+from ingest.audio import SAMPLE_RATE, stream_audio
 from ingest.engines import DeviceChoice, EngineResult, ProgressCallback, TranscribeOptions
 from ingest.engines.devices import pick_device
 from ingest.engines.languages import check_forced_language, prefer_channel_languages
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import ModelUnavailable
+from ingest.pieces import pieces_at_silence
 
 ENGINE_NAME = "faster-whisper"
 # "owner/name" of a CTranslate2 model on the Hugging Face hub, which faster-whisper also accepts.
@@ -69,6 +71,7 @@ class FasterWhisperTranscriber:
         self.options = options
         self.device = device
         self._model = model
+        self._pipeline: Any = None  # BatchedInferencePipeline, made on first use
         # Every language decision of faster-whisper goes through model.model.detect_language:
         # wrapping it lets us prefer the channel's languages and learn each window's language.
         self._languages = _LanguageChooser(model.model)
@@ -81,39 +84,38 @@ class FasterWhisperTranscriber:
     def transcribe(self, audio: Path, on_progress: ProgressCallback | None = None) -> EngineResult:
         import faster_whisper
 
-        decoded = load_audio(audio)
-        total = decoded.duration
+        stream = stream_audio(audio)
+        declared = stream.declared_duration
         opts = self.options
         per_window = opts.language is None and self.multilingual_model
         self._languages.reset()
-        raw_segments, info = self._model.transcribe(
-            decoded.samples,
-            language=opts.language,
-            beam_size=opts.beam_size,
-            vad_filter=opts.vad,
-            word_timestamps=opts.word_timestamps,
-            multilingual=per_window,
-            condition_on_previous_text=not per_window,
-        )
         segments: list[Segment] = []
-        for raw in raw_segments:  # a generator: decoding happens while we iterate
-            language = (self._languages.current or info.language) if per_window else info.language
-            words = clean_words(
-                ((w.start, w.end, w.word, w.probability) for w in raw.words or ()), total, floor=max(raw.start, 0.0)
-            )
-            if raw.text.strip():
-                segments.append(
-                    make_segment(len(segments), raw.start, raw.end, raw.text, words, total,
-                                 raw.avg_logprob, raw.no_speech_prob, language)
+        detected: tuple[str | None, float | None] = (None, None)
+        for offset, samples in pieces_at_silence(stream, opts.chunk_seconds):
+            end = offset + len(samples) / SAMPLE_RATE
+            raw_segments, info = self._decode(samples, per_window)
+            if detected[0] is None:
+                detected = (info.language, info.language_probability)
+            for raw in raw_segments:  # a generator: decoding happens while we iterate
+                language = self._languages.language_of_next_segment(info.language) if per_window else info.language
+                words = clean_words(
+                    ((offset + w.start, offset + w.end, w.word, w.probability) for w in raw.words or ()), end,
+                    floor=offset + max(raw.start, 0.0),
                 )
-            if on_progress:
-                on_progress(min(raw.end, total), total)
+                if raw.text.strip():
+                    segments.append(
+                        make_segment(len(segments), offset + raw.start, offset + raw.end, raw.text, words, end,
+                                     raw.avg_logprob, raw.no_speech_prob, language)
+                    )
+                if on_progress:
+                    on_progress(min(offset + raw.end, end), declared)
+        total = stream.decoded_seconds  # the stream has checked the recording is complete
         if on_progress:
             on_progress(total, total)
         if opts.language is not None:
             language, probability = opts.language, None
         else:
-            language, probability = _main_language(segments, info.language, info.language_probability)
+            language, probability = _main_language(segments, *detected)
         return EngineResult(
             segments=tuple(segments),
             info=TranscriptionInfo(
@@ -129,19 +131,65 @@ class FasterWhisperTranscriber:
             ),
         )
 
+    def _decode(self, samples: Any, per_window: bool) -> tuple[Any, Any]:
+        """faster-whisper's (segments generator, info) for one piece, sequential or batched."""
+        opts = self.options
+        common = dict(language=opts.language, beam_size=opts.beam_size, word_timestamps=opts.word_timestamps,
+                      multilingual=per_window)
+        if opts.batch_size > 0:
+            # Batched decoding needs VAD to find its windows and never conditions on previous text.
+            return self._batched().transcribe(samples, batch_size=opts.batch_size, vad_filter=True,
+                                              without_timestamps=False, **common)
+        return self._model.transcribe(samples, vad_filter=opts.vad, condition_on_previous_text=not per_window,
+                                      **common)
+
+    def _batched(self) -> Any:
+        if self._pipeline is None:
+            from faster_whisper import BatchedInferencePipeline
+
+            pipeline = BatchedInferencePipeline(self._model)
+            forward = pipeline.forward
+            chooser = self._languages
+
+            def forward_noting_languages(features, tokenizer, chunks_metadata, options):
+                # Each batch detects one language per window: note it for every segment of that window.
+                chooser.batch = None
+                results = forward(features, tokenizer, chunks_metadata, options)
+                chooser.note_batch(results)
+                return results
+
+            pipeline.forward = forward_noting_languages
+            self._pipeline = pipeline
+        return self._pipeline
+
 
 class _LanguageChooser:
     """Stands in for the CTranslate2 model: passes everything through, re-ranks language guesses."""
 
     def __init__(self, inner: Any):
         self._inner = inner
-        self.current: str | None = None
+        self.current: str | None = None  # sequential: the window being decoded
+        self.batch: list[str] | None = None  # batched: one per window of the last batch
+        self._queued: deque[str | None] = deque()  # batched: one per segment not yet read
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
     def reset(self) -> None:
         self.current = None
+        self.batch = None
+        self._queued.clear()
+
+    def note_batch(self, results: list[list[Any]]) -> None:
+        """After a batch: the language of each segment it made, in the order they will be read."""
+        languages = self.batch if self.batch is not None and len(self.batch) == len(results) else None
+        for i, window in enumerate(results):
+            self._queued.extend([languages[i] if languages else None] * len(window))
+
+    def language_of_next_segment(self, fallback: str | None) -> str | None:
+        if self._queued:
+            return self._queued.popleft() or fallback
+        return self.current or fallback
 
     def detect_language(self, *args: Any, **kwargs: Any) -> list[list[tuple[str, float]]]:
         results = self._inner.detect_language(*args, **kwargs)
@@ -150,6 +198,7 @@ class _LanguageChooser:
                   for r in results]
         if ranked and ranked[0]:
             self.current = ranked[0][0][0][2:-2]
+        self.batch = [r[0][0][2:-2] if r else None for r in ranked]
         return ranked
 
 
