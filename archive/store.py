@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from archive import safejson
 from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
 from archive.ids import safe_stem
-from archive.records import FORMAT_NAME, SCHEMA_VERSION, Transcript
+from archive.records import Transcript
 
 SUFFIX = ".json"
 _TEMP_PREFIX = ".tmp-"
+CORRUPT_DIR = ".corrupt"  # corrupt transcripts set aside before a new one replaces them (never deleted)
 
 
 def _read_umask() -> int:
@@ -84,7 +86,7 @@ class TranscriptStore:
         path = self.path_for(video_id)
         if not path.is_file():
             raise TranscriptNotFound(video_id, self.root)
-        return self._read_own(path)
+        return self.read_file(path)
 
     @staticmethod
     def read_path(path: Path) -> Transcript:
@@ -109,8 +111,11 @@ class TranscriptStore:
         except (ValueError, TypeError) as exc:
             raise CorruptTranscript(path, str(exc)) from exc
 
-    def _read_own(self, path: Path) -> Transcript:
-        """A file of this store: it must also hold the video its name stands for."""
+    def read_file(self, path: Path) -> Transcript:
+        """A file of this store: it must also hold the video its name stands for.
+
+        The one file-name check: the index reads the store's files through it too.
+        """
         transcript = self.read_path(path)
         # A copied or renamed file would otherwise give the index two transcripts of one video.
         try:
@@ -127,7 +132,7 @@ class TranscriptStore:
         """Every readable transcript. A corrupt file raises, or is passed to `on_error` and skipped."""
         for path in self.files():
             try:
-                yield self._read_own(path)
+                yield self.read_file(path)
             except CorruptTranscript as exc:
                 if not path.exists():
                     continue  # deleted since the listing: not an error
@@ -138,6 +143,21 @@ class TranscriptStore:
     def header(self, video_id: str) -> TranscriptHeader | None:
         """How this video's stored transcript was made; None when there is none we can read."""
         return read_header(self.path_for(video_id))
+    def problem(self, path: Path) -> CorruptTranscript | None:
+        """Why a file of this store cannot be used as a transcript, or None when it can."""
+        try:
+            self.read_file(path)
+        except CorruptTranscript as exc:
+            return exc if Path(path).exists() else None
+        return None
+
+    def corrupt_files(self, trusted: Callable[[Path], bool] = lambda p: False) -> list[CorruptTranscript]:
+        """Every unusable transcript file; files `trusted` vouches for (known good, unchanged) are not read."""
+        found = []
+        for path in self.files():
+            if not trusted(path) and (exc := self.problem(path)) is not None:
+                found.append(exc)
+        return found
 
     @staticmethod
     def checksum(path: Path) -> str:
@@ -146,9 +166,33 @@ class TranscriptStore:
 
     # -- writing -------------------------------------------------------------------------
     def write(self, transcript: Transcript) -> Path:
+        """Store a transcript; a corrupt file it replaces is set aside first, never overwritten."""
         path = self.path_for(transcript.video.id)
-        atomic_write_bytes(path, encode_transcript(transcript))
+        data = encode_transcript(transcript)
+        if path.exists() and self.problem(path) is not None:
+            self.set_aside(path)
+        atomic_write_bytes(path, data)
         return path
+
+    def set_aside(self, path: Path) -> Path:
+        """Move a (corrupt) file into CORRUPT_DIR, under a name that never replaces an earlier one."""
+        path = Path(path)
+        folder = self.root / CORRUPT_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for n in itertools.count():
+            target = folder / f"{path.stem}.{stamp}{f'-{n}' if n else ''}{path.suffix}"
+            try:
+                os.link(path, target)  # fails if the target exists: no earlier file is replaced
+            except FileExistsError:
+                continue
+            path.unlink()
+            return target
+        raise AssertionError("unreachable")
+
+    def set_aside_files(self) -> list[Path]:
+        folder = self.root / CORRUPT_DIR
+        return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
     def delete(self, video_id: str) -> None:
         path = self.path_for(video_id)
@@ -161,26 +205,40 @@ class TranscriptStore:
 
         `min_age` (seconds) spares younger temp files, which may belong to a writer still at work.
         """
-        if not self.root.is_dir():
-            return 0
-        count = 0
-        cutoff = time.time() - min_age
-        for p in self.root.glob(_TEMP_PREFIX + "*"):
-            try:
-                if min_age and p.stat().st_mtime > cutoff:
-                    continue
-                p.unlink()
-            except FileNotFoundError:
+        return remove_stale_temp_files(self.root, min_age)
+
+
+def remove_stale_temp_files(folder: Path, min_age: float = 0.0, prefix: str = _TEMP_PREFIX) -> int:
+    """Delete `prefix`* files in `folder` older than `min_age` seconds; returns how many.
+
+    A file dated in the future (the clock was set back since it was written) is stale too: only a
+    file written within `min_age` of now, either side, may belong to a writer still at work.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    count = 0
+    now = time.time()
+    for p in folder.glob(prefix + "*"):
+        try:
+            if min_age and abs(now - p.stat().st_mtime) < min_age:
                 continue
-            count += 1
-        return count
+            p.unlink()
+        except FileNotFoundError:
+            continue
+        except IsADirectoryError:
+            continue
+        count += 1
+    return count
 
 
 def read_header(path: Path) -> TranscriptHeader | None:
-    """The header of a transcript file; None when missing, unreadable or not in this store's format.
+    """How a transcript file says it was made; None when missing or unusable (then it is made again).
 
-    Cheap on long sessions: only the start of the file is decoded (see _header_fields), and a file
-    is read once per version (size and mtime).
+    The whole file is read and checked (TranscriptStore.read_file: the format, every segment and
+    word, the file name), not just its start: a truncated, garbled, wrong-schema or NaN transcript
+    can have a perfect header and would otherwise count as done forever. A file is read once per
+    version (size and mtime); the ingest log remembers the verdict across runs.
     """
     try:
         st = Path(path).stat()
@@ -189,49 +247,14 @@ def read_header(path: Path) -> TranscriptHeader | None:
     return _header_of_version(str(path), st.st_size, st.st_mtime_ns)
 
 
-_HEAD_BYTES = 1 << 16
-
-
 @functools.lru_cache(maxsize=4096)
 def _header_of_version(path: str, size: int, mtime_ns: int) -> TranscriptHeader | None:
+    file = Path(path)
     try:
-        with open(path, "rb") as f:
-            head = f.read(_HEAD_BYTES)
-            data = _header_fields(head)
-            if data is None:
-                data = safejson.loads(head + f.read())
-    except (OSError, ValueError, RecursionError):  # RecursionError: from _header_fields
+        info = TranscriptStore(file.parent).read_file(file).transcription
+    except CorruptTranscript:
         return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("schema_version") != SCHEMA_VERSION:
-        return None
-    info = data.get("transcription")
-    if not isinstance(info, dict):
-        return None
-    engine, model = info.get("engine"), info.get("model")
-    return TranscriptHeader(engine, model) if isinstance(engine, str) and isinstance(model, str) else None
-
-
-def _header_fields(head: bytes) -> dict[str, Any] | None:
-    """format, schema_version and transcription from the start of a file this store wrote.
-
-    encode_transcript writes with indent=1, so a top-level key is the only thing that can follow a
-    real newline and one space (newlines inside strings are escaped), and "transcription" comes
-    before the long "segments" list: decoding just those values skips parsing every segment.
-    None when they are not all in `head` (then the whole file is parsed).
-    """
-    text = head.decode("utf-8", errors="ignore")
-    decoder = json.JSONDecoder()
-    out: dict[str, Any] = {}
-    for key in ("format", "schema_version", "transcription"):
-        marker = f'\n "{key}": '
-        at = text.find(marker)
-        if at < 0:
-            return None
-        try:
-            out[key] = decoder.raw_decode(text, at + len(marker))[0]
-        except ValueError:
-            return None
-    return out
+    return TranscriptHeader(info.engine, info.model)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

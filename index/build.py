@@ -18,20 +18,26 @@ Stored payloads (read back by index.search):
 from __future__ import annotations
 
 import bisect
+import fcntl
+import logging
 import os
+import re
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.errors import CorruptTranscript
+from archive.errors import CorruptTranscript, SessionsError
 from archive.ids import safe_stem
 from archive.records import Segment, Transcript
 from archive.store import SUFFIX, TranscriptStore
 from index import schema as S
-from index.errors import IndexBusy, IndexNotBuilt
+from index.errors import IndexBusy, IndexDamaged, IndexNotBuilt
+
+log = logging.getLogger("sessions.index")
 
 WRITER_TIMEOUT = 60.0  # seconds to wait for another writer before IndexBusy
 BATCH = 25  # transcripts per commit during `update`: the lock is released between batches
@@ -48,6 +54,7 @@ class UpdateReport:
     unchanged: tuple[str, ...] = ()
     corrupt: tuple[tuple[str, str], ...] = ()  # (file name, reason); their old entries are kept
     videos: int = 0  # videos in the index afterwards
+    repaired: str = ""  # why a damaged index was rebuilt instead of updated ("" when it was not)
 
     @property
     def changed(self) -> bool:
@@ -55,19 +62,34 @@ class UpdateReport:
 
 
 # -- opening ----------------------------------------------------------------------------------
+@contextmanager
+def damage_as_error(index_dir: Path) -> Iterator[None]:
+    """Turn what Whoosh raises on a damaged index (a lost or cut segment file, a garbled TOC:
+    FileNotFoundError, EOFError, UnpicklingError, …) into IndexDamaged; our own errors pass."""
+    try:
+        yield
+    except (SessionsError, RecursionError, MemoryError):
+        raise  # ours, or not the index's fault
+    except Exception as exc:
+        log.debug("search index %s unreadable", index_dir, exc_info=True)  # the detail, for --verbose logs
+        raise IndexDamaged(index_dir, f"{type(exc).__name__}: {exc}") from exc
+
+
 def open_index(index_dir: Path, create: bool = False):
-    """The Whoosh index in `index_dir`; created when `create`, else IndexNotBuilt when missing."""
+    """The Whoosh index in `index_dir`; created when `create`, else IndexNotBuilt when missing.
+
+    Every segment is opened once, so a damaged index raises IndexDamaged here, not mid-search.
+    """
     from whoosh import index as windex
 
     index_dir = Path(index_dir)
-    if index_dir.is_dir() and windex.exists_in(str(index_dir)):
-        try:
+    with damage_as_error(index_dir):
+        if index_dir.is_dir() and windex.exists_in(str(index_dir)):
             ix = windex.open_dir(str(index_dir))
-        except Exception as exc:  # unreadable TOC / a schema this code cannot unpickle
-            raise IndexNotBuilt(f"{index_dir}: index unreadable ({exc}); run `sessions index --rebuild`") from exc
-        if sorted(ix.schema.names()) != sorted(S.build_schema().names()):
-            raise IndexNotBuilt(f"{index_dir}: index built by another version; run `sessions index --rebuild`")
-        return ix
+            if sorted(ix.schema.names()) != sorted(S.build_schema().names()):
+                raise IndexDamaged(index_dir, "built by another version of Session Search")
+            ix.reader().close()
+            return ix
     if not create:
         raise IndexNotBuilt(f"no search index in {index_dir}: run `sessions index`")
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -248,20 +270,42 @@ def update(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallbac
     """Bring the index in line with the store: add new, re-index changed, drop removed transcripts.
 
     A corrupt transcript is listed in the report and skipped (its previous entries, if any, stay).
+    Raises IndexDamaged when the index cannot be read (see `sync`, which repairs it).
     """
-    ix = open_index(Path(index_dir), create=True)
-    return _sync(ix, store, on_progress, batch=BATCH)
+    index_dir = Path(index_dir)
+    remove_leftovers(index_dir)
+    ix = open_index(index_dir, create=True)
+    with damage_as_error(index_dir):
+        return _sync(ix, store, on_progress, batch=BATCH)
+
+
+def sync(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
+    """`update`, or `rebuild` when the index is damaged: it is derived data, the store is the truth."""
+    try:
+        return update(store, index_dir, on_progress)
+    except IndexDamaged as exc:
+        log.warning("%s; rebuilding it from %s", exc, store.root)
+        return replace(rebuild(store, index_dir, on_progress), repaired=exc.detail)
+
+
+REBUILD_LOCK = ".rebuild.lock"  # held (flock) by a rebuild while it runs; the kernel drops it if killed
+_LEFTOVER = re.compile(r"\.(rebuild|old)-(\d+)$")
 
 
 def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
     """Build a fresh index from every transcript, then swap it in place of the old one."""
     index_dir = Path(index_dir)
+    remove_leftovers(index_dir)
     tmp = index_dir.with_name(f"{index_dir.name}.rebuild-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    lock = os.open(tmp / REBUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         ix = open_index(tmp, create=True)
         report = _sync(ix, store, on_progress, batch=0)
         ix.close()
+        os.unlink(tmp / REBUILD_LOCK)
         old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
         if index_dir.exists():
             os.rename(index_dir, old)
@@ -269,7 +313,64 @@ def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallba
         shutil.rmtree(old, ignore_errors=True)
         return report
     finally:
+        os.close(lock)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_leftovers(index_dir: Path) -> list[Path]:
+    """Delete what killed rebuilds left beside `index_dir` (`<name>.rebuild-<pid>`, `<name>.old-<pid>`).
+
+    A rebuild still at work holds the flock on its REBUILD_LOCK (or, between unlocking and the swap,
+    its process is alive) and is left alone. An `.old-` folder is the previous index only while the
+    new one is being swapped in; when the swap was cut short and no index is left, it is put back.
+    """
+    index_dir = Path(index_dir)
+    removed = []
+    try:
+        siblings = sorted(index_dir.parent.iterdir()) if index_dir.parent.is_dir() else []
+    except OSError:
+        return removed
+    for path in siblings:
+        match = _LEFTOVER.fullmatch(path.name[len(index_dir.name):]) if path.name.startswith(index_dir.name) else None
+        if match is None or not path.is_dir() or _rebuild_running(path, int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not index_dir.exists():
+            os.rename(path, index_dir)
+            log.warning("put back the search index %s that an interrupted rebuild had moved aside", index_dir)
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        log.info("removed %s, left by an interrupted rebuild", path)
+        removed.append(path)
+    return removed
+
+
+def _rebuild_running(folder: Path, pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    lock_path = folder / REBUILD_LOCK
+    try:
+        fd = os.open(lock_path, os.O_RDWR)
+    except FileNotFoundError:
+        return _alive(pid)  # no lock file: a rebuild between unlocking and the swap, or already dead
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True  # held: that rebuild is at work
+    finally:
+        os.close(fd)
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batch: int) -> UpdateReport:
@@ -298,7 +399,7 @@ def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batc
                 if known.get(path.name, ("", ""))[1] == checksum:
                     unchanged.append(path.name)
                 else:
-                    transcript = TranscriptStore.read_path(path)
+                    transcript = store.read_file(path)
                     w = get_writer()
                     if path.name in known:
                         _delete_video(w, known[path.name][0])

@@ -27,6 +27,7 @@ Public API (all times float seconds):
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 import threading
@@ -40,7 +41,7 @@ from archive.links import deep_link
 from archive.records import Video
 from index import schema as S
 from index.bm25 import scored_docs
-from index.build import open_index
+from index.build import damage_as_error, open_index
 from index.compile import compile_query
 from index.errors import IndexNotBuilt
 from index.moments import highlight_html, locate, snippet
@@ -48,6 +49,17 @@ from index.query import parse
 from index.results import ArchiveStats, Moment, SearchFilters, SearchResult, VideoHits
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
+
+
+def _damage_checked(method):
+    """Whoosh failing on a damaged index mid-call (a segment cut after it was opened) → IndexDamaged."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with damage_as_error(self.index_dir):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass
@@ -68,7 +80,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._gen: _Generation | None = None
         self._columns: dict = {}  # Whoosh segment id -> (video ids, start ms) of its documents
-        with self._lock:
+        with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             if not gen.videos:
                 raise IndexNotBuilt(f"the search index in {self.index_dir} is empty: run `sessions index`")
@@ -141,7 +153,7 @@ class SearchIndex:
         if sort not in {"relevance", "date", "date-asc"}:
             raise ValueError(f"unknown sort {sort!r}")
         limit, hits_per_video = max(1, int(limit)), max(1, int(hits_per_video))
-        with self._lock:
+        with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             searcher = gen.searcher
             compiled = compile_query(parsed, searcher.reader())
@@ -218,7 +230,7 @@ class SearchIndex:
     def matching_segments(self, query: str, video_id: str) -> set[int]:
         parsed = parse(query)
         out: set[int] = set()
-        with self._lock:
+        with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             compiled = compile_query(parsed, gen.searcher.reader())
             if compiled.query is None:
@@ -237,17 +249,19 @@ class SearchIndex:
 
     def highlight(self, query: str, text: str, language: str | None) -> str:
         parsed = parse(query)
-        with self._lock:
+        with self._lock, damage_as_error(self.index_dir):
             compiled = compile_query(parsed, self._current().searcher.reader())
         return highlight_html(text, compiled.spec, language)
 
     # -- archive --------------------------------------------------------------------------
+    @_damage_checked
     def videos(self) -> list[Video]:
         with self._lock:
             metas = list(self._current().videos.values())
         vids = [Video.from_dict(m["video"]) for m in metas]
         return sorted(vids, key=lambda v: (v.upload_date or "", v.title), reverse=True)
 
+    @_damage_checked
     def stats(self) -> ArchiveStats:
         with self._lock:
             metas = list(self._current().videos.values())

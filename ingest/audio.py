@@ -44,7 +44,7 @@ def probe_duration(path: Path | str) -> float | None:
     try:
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:
             stream = _audio_stream(container, path)
-            return _declared_duration(container, stream)
+            return _declared_duration(container, stream, path)
     except av.error.FFmpegError as exc:
         raise NotMedia(path, f"not an audio or video file ({_reason(exc)})") from exc
 
@@ -153,11 +153,49 @@ def _audio_stream(container, path: Path):
     return streams[0]
 
 
-def _declared_duration(container, stream) -> float | None:
+def _declared_duration(container, stream, path: Path) -> float | None:
+    if container.format.name == "wav":
+        # FFmpeg derives a WAV's duration from the file size, so a half-downloaded file looks whole;
+        # the RIFF header still says how much audio was written.
+        riff = riff_duration(path)
+        if riff is not None:
+            return riff
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
         return container.duration / 1_000_000  # av.time_base
+    return None
+
+
+def riff_duration(path: Path) -> float | None:
+    """Seconds of audio a WAV file's RIFF header announces (data chunk size / byte rate).
+
+    None when the header does not say (not RIFF/WAVE, RF64, a streaming writer's 0 or 0xFFFFFFFF size).
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            byte_rate = None
+            for _ in range(64):  # chunks before "data": fmt, LIST, fact, …
+                chunk = f.read(8)
+                if len(chunk) < 8:
+                    return None
+                kind, size = chunk[:4], int.from_bytes(chunk[4:], "little")
+                if kind == b"fmt ":
+                    fmt = f.read(size + (size & 1))
+                    if len(fmt) < 12:
+                        return None
+                    byte_rate = int.from_bytes(fmt[8:12], "little")
+                elif kind == b"data":
+                    if not byte_rate or size in (0, 0xFFFFFFFF):
+                        return None
+                    return size / byte_rate
+                else:
+                    f.seek(size + (size & 1), 1)
+    except OSError:
+        return None
     return None
 
 

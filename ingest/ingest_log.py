@@ -14,13 +14,14 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from archive import safejson
-from archive.store import atomic_write_bytes
+from archive.store import TranscriptStore, atomic_write_bytes
 from ingest.errors import IngestLocked
 
 LOG_NAME = "ingest_log.json"
@@ -135,6 +136,26 @@ class IngestLog:
         if (st.st_size, st.st_mtime_ns) != (entry.size, entry.mtime_ns):
             return None
         return entry.engine, entry.model
+
+    def vouches_for(self, store: TranscriptStore) -> Callable[[Path], bool]:
+        """Whether a file of `store` is a transcript this log saw stored and checked, unchanged since.
+
+        Lets `sessions status` read only the files it knows nothing about when looking for corrupt ones.
+        """
+        stamps = {store.path_for(v.id).name: (v.size, v.mtime_ns)
+                  for v in self.videos.values() if v.status == DONE and v.engine}
+
+        def vouched(path: Path) -> bool:
+            stamp = stamps.get(path.name)
+            if stamp is None:
+                return False
+            try:
+                st = path.stat()
+            except OSError:
+                return False
+            return (st.st_size, st.st_mtime_ns) == stamp
+
+        return vouched
 
     def failures(self) -> list[VideoEntry]:
         return sorted((v for v in self.videos.values() if v.status == FAILED), key=lambda v: v.updated, reverse=True)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.errors import SessionsError
+from archive.errors import CorruptTranscript, SessionsError
+from archive.media_roots import record_media_root
 from archive.records import Transcript, Video
 from archive.store import TranscriptStore
 from ingest import source
@@ -29,6 +30,7 @@ from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, Media
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
 from ingest.planning import compile_match, plan_ingest, with_retries
 from ingest.run_records import (
+    CatchUp,
     DownloadProgressed,
     DownloadStarted,
     Failure,
@@ -52,8 +54,13 @@ INFLIGHT = ".inflight"  # downloads in progress live here; wiped at the start of
 
 def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,
            transcriber: TranscriberSource, on_stored: OnStored | None = None,
-           on_event: OnEvent | None = None) -> IngestReport:
-    """Ingest every new video of `sources`. `transcriber` may be a factory, called only if work is found."""
+           on_event: OnEvent | None = None, catch_up: CatchUp | None = None) -> IngestReport:
+    """Ingest every new video of `sources`. `transcriber` may be a factory, called only if work is found.
+
+    `catch_up` (the CLI passes the index sync) runs first, so a transcript stored by a run killed
+    before it was indexed or logged is searchable again: the store and the index are the truth,
+    the log only a cache. Without it, the log's "stored" entries are handed to `on_stored` again.
+    """
     emit = on_event or (lambda e: None)
     started = time.monotonic()
     source.check_youtube_ready(list(sources))
@@ -64,7 +71,8 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
         log = IngestLog.load(options.state_dir)  # once per run: planning and every mark share it
         log.start_run(sources)
         try:
-            return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, matcher, started)
+            return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, matcher, started,
+                                  catch_up)
         except BaseException as exc:
             log.stop_run(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             raise
@@ -72,8 +80,12 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
 
 def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore, options: IngestOptions,
                    transcriber: TranscriberSource, on_stored: OnStored | None, emit: OnEvent, log: IngestLog,
-                   matcher: re.Pattern[str] | None, started: float) -> IngestReport:
-    reindexed = _reindex_pending(log, store, on_stored)
+                   matcher: re.Pattern[str] | None, started: float, catch_up: CatchUp | None = None) -> IngestReport:
+    if catch_up is not None:
+        reindexed = catch_up()
+        _settle_pending(log, store)
+    else:
+        reindexed = _reindex_pending(log, store, on_stored)
     plan = plan_ingest(sources, store=store, options=options, on_event=emit, log=log, matcher=matcher)
     _remember_done(log, store, plan.done)
     emit(Listed(plan))
@@ -111,6 +123,8 @@ def _clean_leftovers(store: TranscriptStore, options: IngestOptions) -> None:
 def _remember_done(log: IngestLog, store: TranscriptStore, done: tuple[Video, ...]) -> None:
     """Cache how each done transcript was made (e.g. written by `sessions transcribe`) for fast re-runs."""
     changed = False
+    for folder in sorted({Path(v.media_url).parent for v in done if source.is_local(v)}):
+        record_media_root(log.path.parent, folder)  # archives from before roots were recorded
     for video in done:
         path = store.path_for(video.id)
         if log.made_by(video.id, path) is None:
@@ -123,13 +137,24 @@ def _remember_done(log: IngestLog, store: TranscriptStore, done: tuple[Video, ..
         log.save()
 
 
+def _settle_pending(log: IngestLog, store: TranscriptStore) -> None:
+    """After a catch-up every stored transcript is indexed: "stored" entries of the log are done."""
+    for video_id in log.pending_index():
+        header = store.header(video_id)
+        if header is not None:
+            log.mark(video_id, DONE, made_by=header.made_by, file=store.path_for(video_id))
+
+
 def _reindex_pending(log: IngestLog, store: TranscriptStore, on_stored: OnStored | None) -> int:
     count = 0
     for video_id in log.pending_index():
         path = store.path_for(video_id)
         if not path.is_file():
             continue
-        transcript = store.read_path(path)
+        try:
+            transcript = store.read_file(path)
+        except CorruptTranscript:
+            continue  # not done after all: the plan transcribes it again
         if on_stored:
             on_stored(transcript, path)
         info = transcript.transcription
@@ -285,6 +310,8 @@ class _Run:
             self._fail(video, "transcription-failed", str(exc))
             return
         stored_path = self.store.write(transcript)
+        if source.is_local(video):
+            record_media_root(self.options.state_dir, path.parent)  # the player may serve it from there
         self.log.mark(video.id, STORED, title=video.title)
         seconds = transcript.duration or 0.0
         self.audio_seconds += seconds

@@ -72,7 +72,8 @@ def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log
     Other option changes (beam size, VAD, ...) do not force a redo; an unreadable or foreign file
     counts as missing, so transcribing again replaces it. Cheap for re-syncing a whole channel: the
     log's record is trusted while the file's size and mtime are unchanged, otherwise the store reads
-    only the file's header (building every Segment and Word of 500 long sessions takes minutes).
+    and checks the whole file once per version (a truncated, garbled, wrong-schema or NaN file can
+    have a perfect header; see archive.store.read_header).
     """
     path = store.path_for(video_id)
     made_by = log.made_by(video_id, path) if log is not None else None

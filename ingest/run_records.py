@@ -71,7 +71,7 @@ class IngestReport:
     filtered_out: int = 0
     audio_seconds: float = 0.0
     elapsed: float = 0.0
-    reindexed: int = 0  # stored earlier but not indexed (a crash): handed to on_stored again
+    reindexed: int = 0  # stored earlier but missing from the index (a crash): indexed at the start
 
     @property
     def ok(self) -> bool:
@@ -142,4 +142,7 @@ Event = Listed | DownloadStarted | DownloadProgressed | Retrying | TranscribeSta
     VideoStored | VideoFailed
 OnEvent = Callable[[Any], None]
 OnStored = Callable[[Transcript, Path], None]
+# Called once at the start of a run, under the ingest lock: bring the index in line with everything
+# the store holds (whatever the log says); returns how many transcripts it had to (re)index.
+CatchUp = Callable[[], int]
 TranscriberSource = Transcriber | Callable[[], Transcriber]

@@ -204,24 +204,33 @@ def test_engine_unavailable_stops_the_run_and_releases_the_lock(feed, archive):
     assert log.videos["a"].status not in (FAILED, STORED)
 
 
-def test_done_check_reads_only_the_header_and_falls_back_to_the_whole_file(archive):
+def test_done_check_reads_the_whole_file_not_just_its_header(archive):
     import json
 
     from archive.records import Transcript, Video
-    from archive.store import _HEAD_BYTES
 
     topts = TranscribeOptions(engine="faster-whisper", model="small")
     info = TranscriptionInfo(engine="faster-whisper", engine_version="1", model="small", language="en")
     segments = tuple(Segment(i, i, i + 1.0, f" words {i}") for i in range(2000))
     path = archive.store.write(Transcript(Video(id="a", title="A", description="x\n \"transcription\": {}"),
                                           info, segments))
-    assert path.stat().st_size > _HEAD_BYTES
+    good = path.read_bytes()
     assert planning.is_done(archive.store, "a", topts)
     assert not planning.is_done(archive.store, "a", TranscribeOptions(engine="faster-whisper", model="base"))
     assert not planning.is_done(archive.store, "missing", topts)
 
-    data = json.loads(path.read_bytes())
-    path.write_text(json.dumps(data))  # another writer's layout: the whole file is parsed
+    data = json.loads(good)
+    path.write_text(json.dumps(data))  # another writer's layout
     assert planning.is_done(archive.store, "a", topts)
-    path.write_text(json.dumps(data)[:-10])  # cut short: made again
-    assert not planning.is_done(archive.store, "a", topts)
+    # Each keeps a perfect header (format, schema, engine, model): only reading it all shows the damage.
+    damaged = {
+        "truncated": good[: len(good) // 2],
+        "garbled": good[:-2000] + b"\x00\xff garbage" + good[-1990:],
+        "wrong-schema": good.replace(b"\"end\": 2.0", b"\"end\": \"two\"", 1),
+        "nan": good.replace(b"\"end\": 2.0", b"\"end\": NaN", 1),
+        "other-video": good.replace(b'"id": "a"', b'"id": "b"', 1),
+    }
+    for kind, content in damaged.items():
+        assert content != good, kind
+        path.write_bytes(content)
+        assert not planning.is_done(archive.store, "a", topts), kind

@@ -102,12 +102,13 @@ def test_player_source_per_kind(tmp_path):
     assert player_source(yt, 42.7) == PlayerSource("youtube", "https://www.youtube.com/watch?v=dQw4w9WgXcQ", 42)
     media = tmp_path / "a.m4a"
     media.write_bytes(b"\0")
-    local = player_source(Video(id="l", title="t", media_url=str(media)), 3)
-    assert (local.kind, local.target, local.start, local.mimetype) == ("file", str(media), 3, "audio/mp4")
+    local = player_source(Video(id="l", title="t", media_url=str(media)), 3, media_roots=(tmp_path,))
+    assert (local.kind, local.target, local.start, local.mimetype) == ("file", str(media.resolve()), 3, "audio/mp4")
     feed = player_source(Video(id="f", title="t", media_url="http://127.0.0.1:9/media/a.mp4"), 1)
     assert (feed.kind, feed.target) == ("url", "http://127.0.0.1:9/media/a.mp4")
-    gone = player_source(Video(id="g", title="t", media_url=str(tmp_path / "deleted.mp4")), 1)
-    assert gone.kind == "none"
+    gone = player_source(Video(id="g", title="t", media_url=str(tmp_path / "deleted.mp4")), 1, (tmp_path,))
+    assert gone.kind == "unavailable"
+    assert player_source(Video(id="n", title="t"), 1).kind == "none"
 
 
 def test_citation_names_title_date_time_and_link():

@@ -34,6 +34,8 @@ class PathsSection:
     index: Path = Path("data/index")
     audio: Path = Path("data/audio")  # downloads in flight (deleted unless keep_audio)
     state: Path = Path("data/state")  # ingest log, lock
+    # Folders the player may serve local recordings from (besides those local ingests recorded).
+    media_roots: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ def _coerce(hint: Any, value: Any, where: str, base: Path) -> Any:
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        if typing.get_args(hint)[0] is Path:
+            return tuple(_coerce(Path, v, where, base) for v in value)
         return tuple(value)
     if hint is bool:
         if not isinstance(value, bool):

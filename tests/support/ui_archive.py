@@ -41,6 +41,7 @@ def build_archive(root: Path, transcripts: list[Transcript]) -> Path:
     config = root / "config.toml"
     config.write_text(
         '[paths]\ntranscripts = "transcripts"\nindex = "index"\naudio = "audio"\nstate = "state"\n'
+        'media_roots = ["media"]\n'
         '[index]\nlead_in = 2.0\nhits_per_video = 5\nresults_limit = 20\n'
         '[ui]\ntitle = "Session Search (test)"\n',
         encoding="utf-8",

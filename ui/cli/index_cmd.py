@@ -16,7 +16,7 @@ from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
 def index(ctx: click.Context, clean: bool) -> None:
     """Index new, changed and removed transcripts (incremental by checksum)."""
     from archive.store import TranscriptStore
-    from index.build import rebuild, update
+    from index.build import rebuild, sync
 
     config = load_cli_config(ctx)
     store = TranscriptStore(config.paths.transcripts)
@@ -30,14 +30,17 @@ def index(ctx: click.Context, clean: bool) -> None:
         bar.update(1)
 
     try:
-        report = (rebuild if clean else update)(store, config.paths.index, on_progress=progress)
+        # Without --rebuild a damaged index is rebuilt too: it is derived from transcripts/.
+        report = (rebuild if clean else sync)(store, config.paths.index, on_progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if report.repaired:
+        click.echo(f"the search index was damaged ({report.repaired}): rebuilt it from the transcripts", err=True)
     for name, reason in report.corrupt:
         click.echo(f"skipped corrupt transcript {name}: {reason}", err=True)
     click.echo(
-        f"{'rebuilt' if clean else 'updated'} index: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{'rebuilt' if clean or report.repaired else 'updated'} index: {len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, {len(report.corrupt)} corrupt; "
         f"{report.videos} videos in {config.paths.index}"
     )

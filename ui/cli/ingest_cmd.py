@@ -66,6 +66,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
             urls, store=store, options=options,
             transcriber=lambda: load_engine_of(options),
             on_stored=index_hook(config.paths.index),
+            catch_up=index_catch_up(store, config.paths.index),
             on_event=progress.handle if progress else _failures_only,
         )
     finally:
@@ -122,6 +123,18 @@ def index_hook(index_dir: Path):
     return on_stored
 
 
+def index_catch_up(store: Any, index_dir: Path):
+    """What the pipeline calls first: index every stored transcript the index lacks (or repair it)."""
+
+    def catch_up() -> int:
+        from index.build import sync
+
+        report = sync(store, index_dir)
+        return len(report.added) + len(report.updated)
+
+    return catch_up
+
+
 # -- output --------------------------------------------------------------------------------
 
 def _line(video: Any) -> str:
@@ -152,7 +165,7 @@ def print_summary(report: Any, err: bool = False) -> None:
     line = (f"ingest: {len(report.stored)} new, {report.skipped} skipped, {failed} failed, "
             f"{report.audio_seconds / 3600:.2f} h transcribed, in {_duration(report.elapsed)}")
     if report.reindexed:
-        line += f" ({report.reindexed} re-indexed after an interrupted run)"
+        line += f" ({report.reindexed} stored transcript(s) the index lacked were indexed)"
     click.echo(line, err=err)
 
 

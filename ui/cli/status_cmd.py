@@ -26,8 +26,17 @@ def status(ctx: click.Context, as_json: bool) -> None:
         return
     click.echo(f"transcripts: {info['transcripts']}  ({config.paths.transcripts})")
     indexed = info["indexed"]
-    click.echo(f"indexed:     {indexed if indexed is not None else 'no index yet (run sessions index)'}"
-               f"  ({config.paths.index})")
+    if info["index_damaged"]:
+        indexed = info["index_damaged"]
+    elif indexed is None:
+        indexed = "no index yet (run sessions index)"
+    click.echo(f"indexed:     {indexed}  ({config.paths.index})")
+    corrupt = info["corrupt"]
+    if corrupt:
+        click.echo(f"corrupt:     {len(corrupt)} transcript file(s) cannot be read "
+                   "(the next ingest transcribes them again and sets the bad file aside)")
+        for c in corrupt:
+            click.echo(f"  {c['file']}: {c['reason']}")
     if info["running_pid"]:
         click.echo(f"an ingest is running now (PID {info['running_pid']})")
     run = info["last_run"]
@@ -53,9 +62,13 @@ def collect_status(transcripts: Path, index_dir: Path, state_dir: Path) -> dict[
     last = log.last_run()
     if last is not None and last.status == "running" and not _alive(last.pid):
         last = last.__class__(**{**asdict(last), "status": "interrupted"})
+    store = TranscriptStore(transcripts)
+    indexed, damaged = _indexed_count(index_dir)
     return {
-        "transcripts": len(TranscriptStore(transcripts).files()),
-        "indexed": _indexed_count(index_dir),
+        "transcripts": len(store.files()),
+        "indexed": indexed,
+        "index_damaged": damaged,  # the IndexDamaged message, or None
+        "corrupt": [{"file": str(e.path), "reason": e.reason} for e in store.corrupt_files(log.vouches_for(store))],
         "running_pid": running_pid(state_dir),
         "last_run": asdict(last) if last else None,
         "runs": len(log.runs),
@@ -63,18 +76,22 @@ def collect_status(transcripts: Path, index_dir: Path, state_dir: Path) -> dict[
     }
 
 
-def _indexed_count(index_dir: Path) -> int | None:
-    from index.build import indexed_sources, open_index
-    from index.errors import IndexNotBuilt
+def _indexed_count(index_dir: Path) -> tuple[int | None, str | None]:
+    """(videos in the index or None when there is none, the damage message or None)."""
+    from index.build import damage_as_error, indexed_sources, open_index
+    from index.errors import IndexDamaged, IndexNotBuilt
 
     try:
         ix = open_index(Path(index_dir))
+        try:
+            with damage_as_error(Path(index_dir)):
+                return len(indexed_sources(ix)), None
+        finally:
+            ix.close()
     except IndexNotBuilt:
-        return None
-    try:
-        return len(indexed_sources(ix))
-    finally:
-        ix.close()
+        return None, None
+    except IndexDamaged as exc:
+        return None, str(exc)
 
 
 def running_pid(state_dir: Path) -> int | None:

@@ -42,15 +42,21 @@ def render_overview(stats: ArchiveStats, videos: list[Video]) -> None:
         st.caption(f"…and {len(videos) - RECENT:,} more: search, or pick one under Filters → Session.")
 
 
-def render_empty_state(cfg: Config, transcripts_on_disk: int) -> None:
-    st.subheader("No archive yet")
-    if transcripts_on_disk:
+def render_empty_state(cfg: Config, transcripts_on_disk: int, damaged: bool = False) -> None:
+    if damaged:
+        st.subheader("The search index needs a rebuild")
+        st.markdown(f"{transcripts_on_disk} transcript(s) are stored safely in "
+                    f"{md_text(str(cfg.paths.transcripts))}; the index is rebuilt from them with:")
+        st.code("sessions index --rebuild", language="bash")
+    elif transcripts_on_disk:
+        st.subheader("No archive yet")
         st.markdown(
             f"{transcripts_on_disk} transcript(s) are stored in {md_text(str(cfg.paths.transcripts))} "
             "but the search index has not been built. Build it with:"
         )
         st.code("sessions index", language="bash")
     else:
+        st.subheader("No archive yet")
         st.markdown(
             "Nothing has been ingested yet. Transcribe the channel's recordings (configured in "
             f"{md_text(cfg.path.name)} under \\[channel\\] urls), then come back here:"

@@ -1,18 +1,26 @@
-"""What the embedded player plays for a video: a YouTube embed, a local file, or a media URL."""
+"""What the embedded player plays for a video: a YouTube embed, a local file, or a media URL.
+
+A local file is played only when archive.media_roots allows it (a media file inside the media
+folders); a refused one plays nothing ("unavailable") and the reason goes to the "sessions.ui" log.
+"""
 
 from __future__ import annotations
 
+import logging
 import mimetypes
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from archive.links import deep_link, whole_seconds, youtube_id
+from archive.media_roots import check_local_media, local_path
 from archive.records import Video
 from ui.web.timefmt import clock
 
-Kind = Literal["youtube", "file", "url", "none"]
+Kind = Literal["youtube", "file", "url", "unavailable", "none"]
+log = logging.getLogger("sessions.ui")
 
 
 @dataclass(frozen=True)
@@ -23,20 +31,30 @@ class PlayerSource:
     mimetype: str = "video/mp4"
 
 
-def player_source(video: Video, seconds: float) -> PlayerSource:
+def player_source(video: Video, seconds: float, media_roots: Iterable[Path] = ()) -> PlayerSource:
+    """What to play; a local file only from inside `media_roots` (see archive.media_roots)."""
     start = whole_seconds(seconds)
     yt = youtube_id(video)
     if yt:
         # Streamlit turns a watch URL into an embed whose src carries start=.
         return PlayerSource("youtube", f"https://www.youtube.com/watch?v={yt}", start)
+    roots = tuple(media_roots)
+    refused = ""
     for candidate in (video.media_url, video.webpage_url):
-        local = _local_path(candidate)
-        if local is not None and local.is_file():
-            return PlayerSource("file", str(local), start, _mimetype(local.name))
+        local = local_path(candidate)
+        if local is None:
+            continue
+        verdict = check_local_media(local, roots)
+        if verdict.path is not None:
+            return PlayerSource("file", str(verdict.path), start, _mimetype(verdict.path.name))
+        refused = refused or verdict.reason
     for candidate in (video.media_url, video.webpage_url):
         if urlparse(candidate).scheme in ("http", "https"):
             url = candidate.split("#", 1)[0]
             return PlayerSource("url", url, start, _mimetype(urlparse(url).path))
+    if refused:
+        log.warning("media not available for session %r: %s", video.id, refused)
+        return PlayerSource("unavailable", "", start)
     return PlayerSource("none", "", start)
 
 
@@ -50,17 +68,6 @@ def citation(video: Video, seconds: float) -> str:
     link = deep_link(video, seconds)
     text = ", ".join(parts) + "."
     return f"{text} {link}" if link else text
-
-
-def _local_path(value: str) -> Path | None:
-    if not value:
-        return None
-    parsed = urlparse(value)
-    if parsed.scheme == "file":
-        return Path(unquote(parsed.path))
-    if parsed.scheme and len(parsed.scheme) > 1:  # http, https…; a one-letter scheme is a Windows drive
-        return None
-    return Path(value).expanduser()
 
 
 def _mimetype(name: str) -> str:

@@ -35,6 +35,13 @@ def _search_index(index_dir: str):
     return SearchIndex(Path(index_dir))
 
 
+def media_roots(cfg: Config) -> tuple[Path, ...]:
+    """Folders the player may serve local recordings from: configured, plus those ingests recorded."""
+    from archive.media_roots import recorded_media_roots
+
+    return tuple(cfg.paths.media_roots) + recorded_media_roots(cfg.paths.state)
+
+
 def store(cfg: Config) -> TranscriptStore:
     return TranscriptStore(cfg.paths.transcripts)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from archive.errors import SessionsError
-from index.errors import IndexNotBuilt, QueryError
+from index.errors import IndexDamaged, IndexNotBuilt, QueryError
 from index.results import SearchResult, VideoHits
 from ui.config import Config
 from ui.web import resources
@@ -43,6 +43,10 @@ def main() -> None:
         stats, videos = resources.archive_summary(cfg)
     except IndexNotBuilt:
         render_empty_state(cfg, len(resources.store(cfg).files()))
+        return
+    except IndexDamaged as exc:
+        st.error(md_text(str(exc)))
+        render_empty_state(cfg, len(resources.store(cfg).files()), damaged=True)
         return
     sidebar_filters(stats, videos)
     search_box()

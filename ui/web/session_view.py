@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
@@ -56,7 +57,8 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                      width="stretch", help="Hide the player")
         watch, read = st.columns([11, 9], gap="medium")
         with watch:
-            _player(video, state.t, resources.captions(cfg, video.id) if transcript and transcript.segments else None)
+            _player(video, state.t, resources.captions(cfg, video.id) if transcript and transcript.segments else None,
+                    resources.media_roots(cfg))
             language = (transcript.language if transcript else None) or (hits.language if hits else None)
             duration = (transcript.duration if transcript else None) or (hits.duration if hits else None)
             facts = [video.upload_date or "undated", language_name(language), duration_text(duration)]
@@ -80,8 +82,8 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                     st.caption("Source: " + md_text(video.webpage_url))
 
 
-def _player(video: Video, seconds: int, captions: bytes | None) -> None:
-    source = player_source(video, seconds)
+def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tuple[Path, ...]) -> None:
+    source = player_source(video, seconds, media_roots)
     # A new container key per moment makes the player element new, so it seeks to the new start.
     key = "player-" + hashlib.sha1(f"{video.id}\0{seconds}".encode()).hexdigest()[:12]
     with st.container(key=key):
@@ -91,6 +93,8 @@ def _player(video: Video, seconds: int, captions: bytes | None) -> None:
         elif source.kind in ("file", "url"):
             st.video(source.target, format=source.mimetype, start_time=source.start, autoplay=True,
                      subtitles={"Transcript": captions} if captions else None)
+        elif source.kind == "unavailable":
+            st.info("Media not available: this session's recording cannot be played here; the transcript is below.")
         else:
             st.info("No playable recording is stored for this session; the transcript is beside it.")
     # Same markup as long as the moment is the same, so Streamlit inserts (and runs) it once per moment.
