@@ -56,8 +56,13 @@ class DownloadFailed(IngestError):
     def __init__(self, what: str, message: str, reason: str = "error", transient: bool = False):
         super().__init__(f"{what}: {message}")
         self.what = what
+        self.message = message
         self.reason = reason
         self.transient = transient
+
+    def message_for(self, what: str) -> str:
+        """The same failure, said about another item (another tab of the same unreachable host)."""
+        return f"{what}: {self.message}"
 
 
 class IngestLocked(IngestError):

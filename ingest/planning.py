@@ -35,11 +35,19 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
     listed: list[Video] = []
     listing_failures: list[Failure] = []
     seen: set[str] = set()
+    unreachable: dict[str, DownloadFailed] = {}  # host → why it could not be reached this run
     for url in sources:
+        host = source.host_of(url)
+        if host in unreachable:  # the channel's other tabs: one failed attempt per host is enough
+            exc = unreachable[host]
+            listing_failures.append(Failure(url, url, exc.reason, exc.message_for(url)))
+            continue
         try:
             videos = with_retries(lambda u=url: source.list_videos(u, options.source), options, None, url, emit)
         except DownloadFailed as exc:
             listing_failures.append(Failure(url, url, exc.reason, str(exc)))
+            if exc.reason == source.UNREACHABLE and host:
+                unreachable[host] = exc
             continue
         for v in videos:
             if v.id not in seen:

@@ -379,11 +379,19 @@ def _extract(url: str, options: SourceOptions, *, flat: bool, dest: Path | None 
     except DownloadFailed:
         raise
     except (yt_dlp.utils.YoutubeDLError, OSError) as exc:
-        reason, transient = classify_error(str(exc))
-        raise DownloadFailed(what or url, _clean_message(str(exc)), reason=reason, transient=transient) from exc
+        reason, transient = classify_error(str(exc), url)
+        message = _unreachable_message(str(exc), url) if reason == UNREACHABLE else _clean_message(str(exc))
+        raise DownloadFailed(what or url, message, reason=reason, transient=transient) from exc
     except ValueError as exc:
         # urllib inside yt-dlp, on an address a feed or a user gave: "Port out of range 0-65535".
         raise DownloadFailed(what or url, f"not a valid URL: {exc}", reason="bad-url") from exc
+
+
+def _unreachable_message(message: str, url: str) -> str:
+    """"cannot reach HOST (the system's words)" instead of yt-dlp's three nested exceptions."""
+    cause = re.search(r"\[Errno -?\d+\] [^)\"']+", message)
+    why = cause.group(0).strip() if cause else _clean_message(message)
+    return f"cannot reach {host_of(url) or url} ({why})"
 
 
 def _clean_message(message: str) -> str:
@@ -391,6 +399,14 @@ def _clean_message(message: str) -> str:
     message = re.sub(r"\x1b\[[0-9;]*m", "", message)  # colour codes
     return message.splitlines()[0] if message else "unknown error"
 
+
+UNREACHABLE = "unreachable"
+# getaddrinfo's words on Linux, macOS, Windows and musl (EAI_AGAIN, "temporary failure", is what a
+# machine without a network gets), then routing failures.
+_NO_ROUTE = (r"Name or service not known|nodename nor servname|No address associated with hostname|"
+             r"temporary failure in name resolution|getaddrinfo failed|Name does not resolve|Failed to resolve|"
+             r"Network is unreachable|No route to host")
+_LOOPBACK_HOSTS = {"localhost", "ip6-localhost"}
 
 # (pattern, reason, transient). First match wins: specific YouTube states before HTTP codes.
 _RULES: tuple[tuple[str, str, bool], ...] = (
@@ -408,9 +424,11 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     (r"HTTP Error 5\d\d", "http-5xx", True),
     (r"HTTP Error 403|Forbidden", "forbidden", False),
     (r"HTTP Error 401", "forbidden", False),
-    (r"timed out|timeout|Connection (refused|reset|aborted)|Remote end closed|temporary failure in name|"
-     r"Name or service not known|Network is unreachable|IncompleteRead|EOF occurred|got only \d+ bytes",
-     "network", True),
+    # The host cannot be found or no route leads to it (offline, no DNS, a typo in the host name):
+    # retrying in a few seconds will not change that, the next run will.
+    (_NO_ROUTE, UNREACHABLE, False),
+    (r"timed out|timeout|Connection (refused|reset|aborted)|Remote end closed|IncompleteRead|EOF occurred|"
+     r"got only \d+ bytes", "network", True),
     (r"ffmpeg|ffprobe|postprocess|Invalid data found|codec|Conversion failed|audio conversion failed",
      "undecodable", False),
     (r"Requested format is not available|no video formats|No media found", "no-media", False),
@@ -419,8 +437,35 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def classify_error(message: str) -> tuple[str, bool]:
-    """A stable reason word for a yt-dlp error message, and whether a retry may succeed."""
+def is_loopback(url: str) -> bool:
+    """`url` names this machine (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    host = host_of(url)
+    if host in _LOOPBACK_HOSTS or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_of(url: str) -> str:
+    """The host part of a URL, lower case ("" for a folder)."""
+    try:
+        return (urlparse(url).hostname or "").lower() if "://" in url else ""
+    except ValueError:  # "http://[::1" and friends: no host to speak of
+        return ""
+
+
+def classify_error(message: str, url: str = "") -> tuple[str, bool]:
+    """A stable reason word for a yt-dlp error message about `url`, and whether a retry may succeed.
+
+    A refused connection means nothing listens there: for a remote host (a firewall, no network)
+    that is "unreachable"; on this machine it may be a local server still starting, worth retrying.
+    """
+    if re.search(r"Connection refused", message, re.IGNORECASE) and url and not is_loopback(url):
+        return UNREACHABLE, False
     for pattern, reason, transient in _RULES:
         if re.search(pattern, message, re.IGNORECASE):
             return reason, transient

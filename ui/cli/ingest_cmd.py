@@ -152,13 +152,13 @@ def print_plan(plan: Any) -> None:
     click.echo(f"already done: {len(plan.done)}")
     if plan.filtered_out:
         click.echo(f"left out by --since/--match/--limit: {plan.filtered_out}")
-    for f in plan.listing_failures:
-        click.echo(f"error: could not list {f.id}: {f.reason}: {f.message}", err=True)
+    for line in listing_failure_lines(plan.listing_failures, "error: could not list"):
+        click.echo(line, err=True)
 
 
 def print_summary(report: Any, err: bool = False) -> None:
-    for f in report.listing_failures:
-        click.echo(f"failed to list {f.id}: {f.reason}: {f.message}", err=True)
+    for line in listing_failure_lines(report.listing_failures, "failed to list"):
+        click.echo(line, err=True)
     for f in report.failed:
         click.echo(f"failed: {f.id} ({f.title}): {f.reason}: {f.message}", err=True)
     failed = len(report.failed) + len(report.listing_failures)
@@ -167,6 +167,26 @@ def print_summary(report: Any, err: bool = False) -> None:
     if report.reindexed:
         line += f" ({report.reindexed} stored transcript(s) the index lacked were indexed)"
     click.echo(line, err=err)
+
+
+def listing_failure_lines(failures: Any, prefix: str) -> list[str]:
+    """One line per failed source, but one line per host that could not be reached at all
+    (a machine without a network would otherwise repeat it for every tab of the channel)."""
+    from ingest.source import UNREACHABLE, host_of
+
+    lines: list[str] = []
+    unreachable: dict[str, list[Any]] = {}
+    for f in failures:
+        if f.reason == UNREACHABLE and host_of(f.id):
+            unreachable.setdefault(host_of(f.id), []).append(f)
+        else:
+            lines.append(f"{prefix} {f.id}: {f.reason}: {f.message}")
+    for tabs in unreachable.values():
+        why = tabs[0].message.split(": ", 1)[-1] if tabs[0].message.startswith(tabs[0].id) else tabs[0].message
+        count = f"{len(tabs)} sources" if len(tabs) > 1 else tabs[0].id
+        lines.append(f"{why}: {count} not listed (no network?); the archive stays as it is, "
+                     "run `sessions ingest` again once the host can be reached")
+    return lines
 
 
 def _duration(seconds: float) -> str:
