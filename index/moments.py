@@ -1,4 +1,4 @@
-"""Locate the matched words inside a stored passage: jump time, escaped + highlighted snippet.
+"""Locate the matched words inside a stored passage: the word time, the snippet and its matched spans.
 
 Works on the passage payload written by index.build (text, segments, analysed tokens with word
 start times) and a compile.Spec, so it needs neither Whoosh nor the transcript file.
@@ -6,11 +6,11 @@ start times) and a compile.Spec, so it needs neither Whoosh nor the transcript f
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from index import schema as S
 from index.compile import Spec
+from index.results import Span
 
 MAX_SNIPPET_CHARS = 320
 
@@ -51,13 +51,13 @@ def locate(payload: dict, spec: Spec, lang: str) -> Located | None:
                    spans=tuple(sorted(spans)), first_pos=first)
 
 
-def snippet(payload: dict, located: Located | None) -> tuple[str, str, int, int]:
-    """(plain text, escaped HTML with <mark>s, segment start ms, segment end ms) around the match."""
+def snippet(payload: dict, located: Located | None) -> tuple[str, tuple[Span, ...], int, int]:
+    """(plain text, spans of the matched words in it, segment start ms, segment end ms) around the match."""
     text = payload["text"]
     segs = payload["segs"]
     if located is None:
         seg = segs[0]
-        return text[seg[3]:seg[4]], html.escape(text[seg[3]:seg[4]]), seg[1], seg[2]
+        return text[seg[3]:seg[4]], (), seg[1], seg[2]
     covering = [s for s in segs if s[4] >= located.first_char and s[3] <= located.last_char]
     covering = covering or [segs[0]]
     a, b = covering[0][3], covering[-1][4]
@@ -74,29 +74,21 @@ def snippet(payload: dict, located: Located | None) -> tuple[str, str, int, int]
         a, b = a2, b2
     else:
         prefix = suffix = ""
-    plain = prefix + text[a:b] + suffix
-    parts = [html.escape(prefix)]
-    cursor = a
-    for s, e in located.spans:
-        if s < a or e > b:
-            continue
-        parts.append(html.escape(text[cursor:s]))
-        parts.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        cursor = e
-    parts.append(html.escape(text[cursor:b]))
-    parts.append(html.escape(suffix))
-    return plain, "".join(parts), covering[0][1], covering[-1][2]
+    shift = len(prefix) - a
+    spans = tuple((s + shift, e + shift) for s, e in located.spans if s >= a and e <= b)
+    return prefix + text[a:b] + suffix, spans, covering[0][1], covering[-1][2]
 
 
-def highlight_html(text: str, spec: Spec, lang: str | None) -> str:
-    """Any text (e.g. one segment of a full transcript) escaped, with matched words in <mark>."""
-    code = S.index_lang(lang)
-    toks = [("|".join(forms), s, e, 0) for forms, s, e in S.analyze(code, text)]
-    spans = sorted({(toks[p][1], toks[p][2]) for a, b in matches(toks, spec, code) for p in range(a, b + 1)})
-    out, cursor = [], 0
-    for s, e in spans:
-        out.append(html.escape(text[cursor:s]))
-        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        cursor = e
-    out.append(html.escape(text[cursor:]))
-    return "".join(out)
+@dataclass(frozen=True)
+class Highlighter:
+    """A query compiled once, to find its matched words in any number of texts (transcript lines)."""
+
+    spec: Spec
+    query: object = None  # the compiled Whoosh query (None: nothing to match), for matching_segments
+
+    def spans(self, text: str, language: str | None) -> tuple[Span, ...]:
+        """The matched words of `text` (analysed as `language`), as character spans in order."""
+        code = S.index_lang(language)
+        toks = [("|".join(forms), s, e, 0) for forms, s, e in S.analyze(code, text)]
+        return tuple(sorted({(toks[p][1], toks[p][2]) for a, b in matches(toks, self.spec, code)
+                             for p in range(a, b + 1)}))

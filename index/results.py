@@ -20,18 +20,49 @@ class SearchFilters:
     title: str = ""  # words that must appear in the title
 
 
+Span = tuple[int, int]  # (start, end) character offsets into a text
+
+
 @dataclass(frozen=True)
 class Moment:
-    """One place in a video where the query matched."""
+    """One place in a video where the query matched.
 
-    jump: float  # where playback should start: first matched word's start minus the lead-in, >= 0
-    word_time: float  # start of the first matched word (from word timestamps)
+    Every face shows `word_time` and plays or links from `play_from`; the lead-in is applied here
+    once, never again by a face.
+    """
+
+    word_time: float  # start of the first matched word (from word timestamps): the time shown
+    play_from: float  # where playback and links start: word_time minus the lead-in, >= 0
     segment_start: float
     segment_end: float
     text: str  # plain text of the matched passage
-    snippet_html: str  # the same passage HTML-escaped, matched words wrapped in <mark>…</mark>
+    spans: tuple[Span, ...]  # the matched words in `text`, in order, not overlapping
     score: float
-    link: str  # deep link: YouTube watch?v=…&t=Ns, or the media URL / file with #t=N
+    link: str  # deep link at play_from: YouTube watch?v=…&t=Ns, or the media URL / file with #t=N
+
+
+@dataclass(frozen=True)
+class HitTime:
+    """Where one hit falls: the time to show and the time to play from (as in Moment)."""
+
+    word_time: float
+    play_from: float
+
+
+def pieces(text: str, spans: tuple[Span, ...]) -> list[tuple[str, bool]]:
+    """`text` cut at `spans`: [(piece, is a matched word)], for a face to render its own way."""
+    out: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in spans:
+        if start < cursor or end > len(text) or start >= end:
+            continue  # overlapping or out of range: not a span of this text
+        if start > cursor:
+            out.append((text[cursor:start], False))
+        out.append((text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        out.append((text[cursor:], False))
+    return out
 
 
 @dataclass(frozen=True)
@@ -43,7 +74,7 @@ class VideoHits:
     duration: float | None
     hit_count: int  # every matching passage in the video, not only the moments shown
     moments: tuple[Moment, ...]
-    positions: tuple[float, ...]  # word_time of every hit, for a timeline over the duration
+    positions: tuple[HitTime, ...]  # every hit in time order, for a timeline over the duration
     score: float
 
 

@@ -14,15 +14,18 @@ Public API (all times float seconds):
 - search(query, filters=SearchFilters(), sort="relevance"|"date"|"date-asc", limit=20,
   hits_per_video=5, lead_in=2.0) -> SearchResult. Sessions are ranked by BM25 over their matching
   passages (relevance) or by upload date; each carries its best moments (index.bm25 score of
-  the passage; jump = first matched word's start minus lead_in), hit_count (matching passages)
-  and positions (for a timeline: the exact first matched word for the moments shown, the passage
-  start for the others). Filters apply to session metadata (language, upload date, id, title).
+  the passage; word_time = first matched word's start, the time every face shows; play_from =
+  word_time minus lead_in, where every face plays and links from; the text and the character
+  spans of its matched words, which each face renders itself), hit_count (matching passages)
+  and positions (HitTime for a timeline: the exact first matched word for the moments shown, the
+  passage start for the others). Filters apply to session metadata (language, upload date, id, title).
   Raises QueryError for a query that cannot be run (see index.query); repaired syntax and ignored
   words are explained in SearchResult.notice. "Did you mean" suggestions come when few videos match.
 - stats() -> ArchiveStats;  videos() -> list[Video] (newest first).
 - matching_segments(query, video_id) -> set[int]: ids of the segments of that video that contain a
   matched word (to highlight them in a full transcript view).
-- highlight(query, text, language) -> str: `text` HTML-escaped with the matched words in <mark>.
+- highlighter(query) -> Highlighter: the query compiled once; .spans(text, language) gives the
+  matched words of any text (a transcript line) as character spans. matching_segments also takes it.
 """
 
 from __future__ import annotations
@@ -44,9 +47,9 @@ from index.bm25 import scored_docs
 from index.build import damage_as_error, open_index
 from index.compile import compile_query
 from index.errors import IndexNotBuilt
-from index.moments import highlight_html, locate, snippet
+from index.moments import Highlighter, locate, snippet
 from index.query import parse
-from index.results import ArchiveStats, Moment, SearchFilters, SearchResult, VideoHits
+from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, VideoHits
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
 
@@ -209,13 +212,14 @@ class SearchIndex:
                 continue
             seen.add(word_ms)
             exact[doc_start[docnum]] = word_ms
-            plain, snippet_html, seg_start, seg_end = snippet(payload, located)
+            plain, spans, seg_start, seg_end = snippet(payload, located)
             word_time = word_ms / 1000
-            jump = max(0.0, word_time - lead_in)
-            moments.append(Moment(jump=jump, word_time=word_time, segment_start=seg_start / 1000,
-                                  segment_end=seg_end / 1000, text=plain, snippet_html=snippet_html,
-                                  score=float(passage_score), link=deep_link(video, jump)))
-        positions = sorted({exact.get(doc_start[d], doc_start[d]) / 1000 for _, d in hits})
+            play_from = _play_from(word_time, lead_in)
+            moments.append(Moment(word_time=word_time, play_from=play_from, segment_start=seg_start / 1000,
+                                  segment_end=seg_end / 1000, text=plain, spans=spans,
+                                  score=float(passage_score), link=deep_link(video, play_from)))
+        times = sorted({exact.get(doc_start[d], doc_start[d]) / 1000 for _, d in hits})
+        positions = [HitTime(word_time=t, play_from=_play_from(t, lead_in)) for t in times]
         return VideoHits(
             video=video,
             language=meta.get("lang"),
@@ -227,18 +231,24 @@ class SearchIndex:
         )
 
     # -- for the transcript view ----------------------------------------------------------
-    def matching_segments(self, query: str, video_id: str) -> set[int]:
+    def highlighter(self, query: str) -> Highlighter:
+        """`query` compiled once, to mark its words in any number of transcript lines."""
         parsed = parse(query)
+        with self._lock, damage_as_error(self.index_dir):
+            compiled = compile_query(parsed, self._current().searcher.reader())
+        return Highlighter(spec=compiled.spec, query=compiled.query)
+
+    def matching_segments(self, query: str | Highlighter, video_id: str) -> set[int]:
+        marks = query if isinstance(query, Highlighter) else self.highlighter(query)
         out: set[int] = set()
+        if marks.query is None:
+            return out
         with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
-            compiled = compile_query(parsed, gen.searcher.reader())
-            if compiled.query is None:
-                return out
-            q = _and(compiled.query, _any_video([video_id]))
+            q = _and(marks.query, _any_video([video_id]))
             for docnum in gen.searcher.docs_for_query(q):
                 payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
-                located = locate(payload, compiled.spec, payload.get("lang"))
+                located = locate(payload, marks.spec, payload.get("lang"))
                 if located is None:
                     continue
                 for s, _e in located.spans:
@@ -246,12 +256,6 @@ class SearchIndex:
                         if seg[3] <= s < seg[4]:
                             out.add(seg[0])
         return out
-
-    def highlight(self, query: str, text: str, language: str | None) -> str:
-        parsed = parse(query)
-        with self._lock, damage_as_error(self.index_dir):
-            compiled = compile_query(parsed, self._current().searcher.reader())
-        return highlight_html(text, compiled.spec, language)
 
     # -- archive --------------------------------------------------------------------------
     @_damage_checked
@@ -282,6 +286,11 @@ class SearchIndex:
 
 
 BM25_K1, BM25_B = 1.2, 0.75
+
+
+def _play_from(word_time: float, lead_in: float) -> float:
+    """Where playback starts for a word spoken at `word_time`: the one place the lead-in is applied."""
+    return max(0.0, word_time - max(0.0, lead_in))
 
 
 def _rank(gen, hits: dict[str, list], sort: str) -> list[tuple[str, float]]:

@@ -13,6 +13,24 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 MODEL_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "test-models"
 
+# The loopback channel's `feed` fixture, for every test module that asks for it.
+pytest_plugins = ["tests.support.channel"]
+
+
+@pytest.fixture(scope="session")
+def run_cli():
+    """`run_cli(config, "search", "housing")`: the `sessions` CLI in-process, on that config file
+    (None: no --config), through click's CliRunner; returns its Result (exit_code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    def run(config: Path | None, *args: str, catch_exceptions: bool = False, **kwargs):
+        argv = (["--config", str(config)] if config is not None else []) + [str(a) for a in args]
+        return CliRunner().invoke(cli, argv, catch_exceptions=catch_exceptions, **kwargs)
+
+    return run
+
 
 @pytest.fixture(scope="session")
 def tiny_en_model() -> Path:

@@ -7,16 +7,15 @@ the YouTube-sourced and the hostile-title sessions are hand-made, since they tes
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from archive.records import Segment, Transcript, Video, Word
+from tests.support.app import param, run_app
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "web" / "app.py")
 REAL_ID = "jfk-inaugural"
 HOSTILE_ID = "hostile-fr"
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> **Budget** [x](javascript:alert(1))'
@@ -44,22 +43,6 @@ def archive(tmp_path_factory, tiny_en_model) -> dict:
     config = build_archive(root, [real, youtube, _hostile()])
     country = next(w for s in real.segments for w in s.words if w.word.strip(" ,.").lower() == "country")
     return {"config": config, "real": real, "country": country, "root": root}
-
-
-def run_app(monkeypatch, config: Path, **params: str) -> AppTest:
-    monkeypatch.setenv("SESSIONS_CONFIG", str(config))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def param(at: AppTest, key: str) -> str | None:
-    """A URL parameter as the browser would show it (AppTest keeps lists for values set by the test)."""
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
 
 
 def titles(at: AppTest) -> list[str]:

@@ -45,7 +45,8 @@ def test_json_output_and_filters(config):
     r = run(config, "housing OR vivienda", "--json", "--lang", "es", "--since", "2021-06-01")
     data = json.loads(r.stdout)
     assert [v["video"]["id"] for v in data["videos"]] == ["cliVideo002"]
-    assert data["videos"][0]["moments"][0]["snippet_html"] == "la <mark>vivienda</mark> y la participación"
+    moment = data["videos"][0]["moments"][0]
+    assert moment["text"] == "la vivienda y la participación" and moment["spans"] == [[3, 11]]
     r = run(config, "housing OR vivienda", "--json", "--sort", "date", "--limit", "1")
     assert [v["video"]["id"] for v in json.loads(r.stdout)["videos"]] == ["cliVideo001"]
     r = run(config, "housing OR vivienda", "--json", "--video", "cliVideo002", "--until", "2022-12-31")

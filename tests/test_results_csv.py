@@ -6,13 +6,13 @@ import csv
 import io
 
 from archive.records import Video
-from index.results import Moment, SearchResult, VideoHits
+from index.results import HitTime, Moment, SearchResult, VideoHits
 from ui.web.results_csv import COLUMNS, results_csv
 
 
 def _moment(t: float, text: str, link: str) -> Moment:
-    return Moment(jump=max(0.0, t - 2), word_time=t, segment_start=t - 1, segment_end=t + 3, text=text,
-                  snippet_html=text, score=1.0, link=link)
+    return Moment(word_time=t, play_from=max(0.0, t - 2), segment_start=t - 1, segment_end=t + 3, text=text,
+                  spans=(), score=1.0, link=link)
 
 
 def _result() -> SearchResult:
@@ -24,10 +24,10 @@ def _result() -> SearchResult:
             VideoHits(video=yt, language="en", duration=3700.0, hit_count=2,
                       moments=(_moment(3725.4, "the sea\nand more", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=3723s"),
                                _moment(12.0, "-1 sea", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=10s")),
-                      positions=(12.0, 3725.4), score=2.0),
+                      positions=(HitTime(12.0, 10.0), HitTime(3725.4, 3723.4)), score=2.0),
             VideoHits(video=local, language="fr", duration=5.0, hit_count=1,
                       moments=(_moment(3.1, "au bord de la mer", "file:///srv/a.m4a#t=1"),),
-                      positions=(3.1,), score=1.0),
+                      positions=(HitTime(3.1, 1.1),), score=1.0),
         ),
         total_videos=2,
         total_hits=3,

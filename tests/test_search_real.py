@@ -43,12 +43,13 @@ def test_known_phrase_found_with_jump_near_when_spoken(real, query, video, spoke
     r = si.search(query, lead_in=0.0)
     assert [v.video.id for v in r.videos] == [video], (query, r)
     m = r.videos[0].moments[0]
-    assert abs(m.jump - spoken_at) <= 1.5, (query, m)
-    assert m.jump == m.word_time
-    assert "<mark>" in m.snippet_html
-    assert m.link == f"https://www.youtube.com/watch?v={video}&t={int(m.jump)}s"
+    assert abs(m.play_from - spoken_at) <= 1.5, (query, m)
+    assert m.play_from == m.word_time
+    assert m.spans and all(m.text[a:b].strip() for a, b in m.spans)
+    assert m.link == f"https://www.youtube.com/watch?v={video}&t={int(m.play_from)}s"
     with_lead = si.search(query, lead_in=2.0).videos[0].moments[0]
-    assert with_lead.jump == pytest.approx(max(0.0, m.word_time - 2.0))
+    assert with_lead.word_time == m.word_time
+    assert with_lead.play_from == pytest.approx(max(0.0, m.word_time - 2.0))
 
 
 def test_phrase_across_the_real_segment_boundary(real):
@@ -83,4 +84,4 @@ def test_languages_stemming_fuzzy_and_filters(real):
     assert si.search("country", filters=SearchFilters(title="inaugural")).total_videos == 1
     jfk = si.search("country").videos[0]
     assert jfk.hit_count >= 1 and jfk.duration == pytest.approx(11.0, abs=0.5)
-    assert all(0 <= p <= jfk.duration for p in jfk.positions)
+    assert all(0 <= p.word_time <= jfk.duration for p in jfk.positions)

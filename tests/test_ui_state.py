@@ -6,11 +6,16 @@ from datetime import date
 from urllib.parse import parse_qs
 
 from archive.records import Video
+from index.results import HitTime
 from ui.web.player import PlayerSource, citation, player_source
 from ui.web.state import SearchState, from_params, moment_links, query_string, to_params
-from ui.web.text import md_text, snippet_html, snippet_markdown
+from ui.web.text import marked_html, marked_markdown, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import timeline_html
+
+
+def hit_times(*word_times: float) -> list[HitTime]:
+    return [HitTime(word_time=t, play_from=max(0.0, t - 2.0)) for t in word_times]
 
 
 def test_url_round_trip_keeps_every_field():
@@ -68,33 +73,35 @@ def test_markdown_escaping_shows_hostile_text_literally():
     assert "\\[x\\]\\(javascript" in escaped
 
 
-def test_snippets_keep_only_mark_tags():
-    assert snippet_html("the <mark>sea</mark> &amp; sky", "the sea & sky") == "the <mark>sea</mark> &amp; sky"
-    assert snippet_html("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>") == (
-        "&lt;img src=x onerror=alert(1)&gt;")
+def test_marked_html_escapes_text_and_marks_spans():
+    assert marked_html("the sea & sky", ((4, 7),)) == "the <mark>sea</mark> &amp; sky"
+    assert marked_html(" <img src=x onerror=alert(1)>\n\n sea ", ((32, 35),)) == (
+        "&lt;img src=x onerror=alert(1)&gt; <mark>sea</mark>")  # one line, the spaces kept
+    assert marked_html("<b>x</b>", ()) == "&lt;b&gt;x&lt;/b&gt;"
 
 
-def test_snippet_markdown_marks_matches_and_escapes_everything_else():
-    assert snippet_markdown("the <mark>sea</mark> &amp; <mark>sky</mark>!", "") == (
+def test_marked_markdown_marks_spans_and_escapes_everything_else():
+    assert marked_markdown("the sea & sky!", ((4, 7), (10, 13))) == (
         "the :orange-background[sea] \\& :orange-background[sky]\\!")
-    hostile = snippet_markdown("<mark>budget</mark> &lt;script&gt; **x** [a](javascript:b)", "")
-    assert hostile == ":orange-background[budget] \\<script\\> \\*\\*x\\*\\* \\[a\\]\\(javascript\\:b\\)"
-    # Anything but escaped text and <mark>: the plain text, unmarked.
-    assert snippet_markdown("<img src=x onerror=alert(1)>", "<img src=x>") == "\\<img src\\=x\\>"
+    text = "budget <script> **x** [a](javascript:b)"
+    assert marked_markdown(text, ((0, 6),)) == (
+        ":orange-background[budget] \\<script\\> \\*\\*x\\*\\* \\[a\\]\\(javascript\\:b\\)")
+    assert marked_markdown("<img src=x>", ((40, 50),)) == "\\<img src\\=x\\>"  # a span beyond the text: ignored
 
 
 def test_timeline_merges_hits_closer_than_a_tick():
-    strip = timeline_html([10.0, 10.2, 10.3, 500.0], 1000, highlight=[10.3])
+    strip = timeline_html(hit_times(10.0, 10.2, 10.3, 500.0), 1000, highlight=[10.3])
     assert strip.count("<a ") == 2  # one tick for the three hits at ~10 s, one at 500 s
     assert 'title="0:10 (+2 more)"' in strip and 'class="ss-tick ss-strong"' in strip
     assert 'aria-label="4 hits' in strip
 
 
 def test_timeline_places_ticks_and_escapes_links():
-    strip = timeline_html([0, 50, 100], 100, highlight=[50], href=lambda t: f"?q=a&b=\"{t}\"")
+    strip = timeline_html(hit_times(0, 50, 100), 100, highlight=[50], href=lambda t: f"?q=a&b=\"{t}\"")
     assert strip.count("<a ") == 3
     assert 'left:99.60%' in strip and 'class="ss-tick ss-strong" style="left:50.00%"' in strip
     assert "&amp;b=&quot;" in strip and '"?q=a&b' not in strip
+    assert 'title="0:50" href="?q=a&amp;b=&quot;48.0&quot;"' in strip  # shown at the word, linked a lead-in earlier
 
 
 def test_player_source_per_kind(tmp_path):
@@ -114,6 +121,6 @@ def test_player_source_per_kind(tmp_path):
 def test_citation_names_title_date_time_and_link():
     video = Video(id="x", title="Stocktaking  Session", channel="UCLG Learning", upload_date="2024-03-12",
                   webpage_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
-    text = citation(video, 125)
+    text = citation(video, 125.4, 123.4)
     assert text.startswith("“Stocktaking Session”, UCLG Learning, recorded session, 2024-03-12, at 2:05.")
-    assert parse_qs(text.split("?", 1)[1])["t"] == ["125s"]
+    assert parse_qs(text.split("?", 1)[1])["t"] == ["123s"]  # the link opens a lead-in earlier

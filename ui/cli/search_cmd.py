@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from dataclasses import asdict
 
 import click
 
 from ui.cli import domain_errors, load_cli_config
-
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 
 def clock(seconds: float) -> str:
@@ -19,9 +15,11 @@ def clock(seconds: float) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def terminal_snippet(snippet_html: str) -> str:
-    """Plain text with matched words in «», from the escaped HTML snippet."""
-    return html.unescape(_MARK.sub(lambda m: f"«{m.group(1)}»", snippet_html))
+def terminal_snippet(text: str, spans) -> str:
+    """The moment's text with its matched words in «»."""
+    from index.results import pieces
+
+    return "".join(f"«{piece}»" if marked else piece for piece, marked in pieces(text, spans))
 
 
 @click.command("search")
@@ -75,7 +73,7 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
         details.append(f"{hits.hit_count} hit{'s' if hits.hit_count != 1 else ''}")
         click.echo(f"\n{n}. {v.title or v.id}  ({' · '.join(details)})")
         for m in hits.moments:
-            click.echo(f"   [{clock(m.word_time)}] {terminal_snippet(m.snippet_html)}")
+            click.echo(f"   [{clock(m.word_time)}] {terminal_snippet(m.text, m.spans)}")
             if m.link:
                 click.echo(f"              {m.link}")
     for s in result.suggestions:

@@ -58,14 +58,15 @@ def player_source(video: Video, seconds: float, media_roots: Iterable[Path] = ()
     return PlayerSource("none", "", start)
 
 
-def citation(video: Video, seconds: float) -> str:
-    """A citation line for researchers: title, date, channel, time, link."""
+def citation(video: Video, word_time: float, play_from: float) -> str:
+    """A citation line for researchers: title, date, channel, the time the words are said, and a
+    link that opens a lead-in earlier (play_from), as the app's player does."""
     parts = [f"“{' '.join(video.title.split()) or video.id}”"]
     if video.channel:
         parts.append(video.channel)
     parts.append(f"recorded session, {video.upload_date}" if video.upload_date else "recorded session")
-    parts.append(f"at {clock(seconds)}")
-    link = deep_link(video, seconds)
+    parts.append(f"at {clock(word_time)}")
+    link = deep_link(video, play_from)
     text = ", ".join(parts) + "."
     return f"{text} {link}" if link else text
 

@@ -8,6 +8,7 @@ import io
 from index.results import SearchResult
 from ui.web.timefmt import clock
 
+# time/seconds: when the matched word is said; link: opens a lead-in earlier, like the app's player.
 COLUMNS = ("session", "video_id", "date", "language", "time", "seconds", "snippet", "link")
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

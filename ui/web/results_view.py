@@ -11,7 +11,7 @@ from index.results import SearchResult, VideoHits
 from ui.web.controls import language_name, play, set_query
 from ui.web.results_csv import results_csv
 from ui.web.state import SearchState, moment_links
-from ui.web.text import html_block, md_text, snippet_markdown
+from ui.web.text import html_block, marked_markdown, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import timeline_html
 
@@ -25,8 +25,7 @@ PAGE = 10
 OpenSession = Callable[[VideoHits], None]
 
 
-def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.0,
-                   open_session: OpenSession | None = None) -> None:
+def render_results(result: SearchResult, state: SearchState, open_session: OpenSession | None = None) -> None:
     """The result cards; the chosen session (state.v) opens inside its card, under its moments."""
     if result.notice:
         st.info(result.notice, icon="ℹ️")
@@ -41,7 +40,7 @@ def render_results(result: SearchResult, state: SearchState, lead_in: float = 0.
         return
     shown = _shown(result, state)
     for n, hits in enumerate(result.videos[:shown]):
-        _session_card(n, hits, state, lead_in, open_session)
+        _session_card(n, hits, state, open_session)
     if shown < len(result.videos):
         more = min(PAGE, len(result.videos) - shown)
         st.button(f"Show {more} more session" + ("" if more == 1 else "s"), key="more-sessions",
@@ -85,8 +84,7 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
                            type="tertiary")
 
 
-def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float,
-                  open_session: OpenSession | None) -> None:
+def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: OpenSession | None) -> None:
     video = hits.video
     with st.container(border=True):
         st.markdown("##### " + md_text(video.title or video.id))
@@ -101,7 +99,7 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float,
             hits.positions,
             hits.duration,
             highlight=[m.word_time for m in hits.moments],
-            href=_lead_in_links(moment_links(state, video.id), lead_in),
+            href=moment_links(state, video.id),
         )
         # st.html, not Markdown: the strip is markup already, which the browser then inserts as it is.
         st.html(html_block(strip, "ss-strip"))
@@ -109,21 +107,17 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, lead_in: float,
         # button and a snippet was five elements, and a tooltip per button doubled a button's cost to
         # draw: together they made a result page slow in the browser.
         for i, moment in enumerate(hits.moments):
-            selected = state.v == video.id and abs(state.t - int(moment.jump)) <= 1
+            selected = state.v == video.id and state.t == int(moment.play_from)
             st.button(
-                f"▶ **{clock(moment.word_time)}** · {snippet_markdown(moment.snippet_html, moment.text)}",
+                f"▶ **{clock(moment.word_time)}** · {marked_markdown(moment.text, moment.spans)}",
                 key=f"play-{n}-{i}",
                 on_click=play,
-                args=(video.id, moment.jump),
+                args=(video.id, moment.play_from),
                 width="stretch",
                 type="primary" if selected else "secondary",
             )
         if open_session is not None and state.v == video.id:
             open_session(hits)
-
-
-def _lead_in_links(links: Callable[[float], str], lead_in: float) -> Callable[[float], str]:
-    return lambda t: links(max(0.0, t - lead_in))
 
 
 def _filtered(state: SearchState) -> bool:

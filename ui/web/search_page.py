@@ -65,7 +65,7 @@ def main() -> None:
     if state.v and found is None:  # a link to a session outside the results: it opens on top
         session_panel(None, inline=False)
     if result is not None:
-        render_results(result, state, cfg.index.lead_in, open_session=lambda hits: session_panel(hits, True))
+        render_results(result, state, open_session=lambda hits: session_panel(hits, True))
     elif not state.q:
         st.caption(md_text(TIPS))
         render_overview(stats, videos)
@@ -77,10 +77,11 @@ def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):
         return set(), None
     index = resources.search_index(cfg)
     try:
-        ids = index.matching_segments(state.q, state.v)
+        marks = index.highlighter(state.q)  # compiled once for every line of the transcript
+        ids = index.matching_segments(marks, state.v)
     except SessionsError:
         return set(), None
-    return ids, lambda text: index.highlight(state.q, text, hits.language)
+    return ids, lambda text: marks.spans(text, hits.language)
 
 
 def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResult | None:

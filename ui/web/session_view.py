@@ -13,7 +13,7 @@ import streamlit as st
 
 from archive.errors import SessionsError
 from archive.records import Transcript, Video
-from index.results import VideoHits
+from index.results import Span, VideoHits
 from ui.config import Config
 from ui.web import resources
 from ui.web.controls import close_player, language_name, play
@@ -21,14 +21,14 @@ from ui.web.downloads import transcript_downloads
 from ui.web.page_script import bring_into_view
 from ui.web.player import citation, player_source
 from ui.web.state import SearchState
-from ui.web.text import html_block, html_text, md_text, one_line, snippet_html
+from ui.web.text import html_block, html_text, marked_html, md_text, one_line
 from ui.web.timefmt import clock, duration_text
 
 PAGE = 30  # transcript lines per window
 LINES_BEFORE = 3  # context shown above the current line
 MAX_FOUND = 200
 READER_HEIGHT = 420  # px: the reader scrolls inside its own panel, so the player stays put
-Highlighter = Callable[[str], str]  # segment text -> escaped HTML with <mark>s
+Highlighter = Callable[[str], tuple[Span, ...]]  # segment text -> the matched words in it
 
 
 def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_ids: set[int] = frozenset(),
@@ -66,7 +66,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                 facts.insert(0, video.channel)
             st.caption(" · ".join(md_text(f) for f in facts))
             st.caption("Cite this moment (the address bar also links to it):")
-            st.code(citation(video, state.t), language=None, wrap_lines=True)
+            st.code(citation(video, _spoken_at(hits, state.t), state.t), language=None, wrap_lines=True)
         with read:
             if transcript is None:
                 st.warning("The transcript of this session cannot be read.")
@@ -80,6 +80,12 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                 st.text(video.description or "No description.")
                 if video.webpage_url:
                     st.caption("Source: " + md_text(video.webpage_url))
+
+
+def _spoken_at(hits: VideoHits | None, t: int) -> float:
+    """The word time of the hit that plays from second `t` (a chosen moment or timeline tick), else `t`."""
+    hit = next((h for h in (hits.positions if hits else ()) if int(h.play_from) == t), None)
+    return hit.word_time if hit else t
 
 
 def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tuple[Path, ...]) -> None:
@@ -128,7 +134,7 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
         left.button(clock(seg.start), key=f"line-{vkey}-{seg.id}", on_click=play, args=(vid, seg.start),
                     type="primary" if is_current else "tertiary", width="stretch")
         if seg.id in hit_ids and highlight is not None:
-            body = snippet_html(highlight(seg.text), seg.text)
+            body = marked_html(seg.text, highlight(seg.text))
         elif needle:
             body = _mark_needle(seg.text, needle)
         else:

@@ -11,9 +11,10 @@ import html
 import re
 import string
 
+from index.results import Span, pieces
+
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
-_MARK_TAG = re.compile(r"</?mark>")
-_MARK_SPLIT = re.compile(r"<mark>(.*?)</mark>")
+_SPACES = re.compile(r"\s+")
 
 
 def one_line(text: str) -> str:
@@ -30,30 +31,29 @@ def html_text(text: str) -> str:
     return html.escape(one_line(text), quote=True)
 
 
-def snippet_html(snippet: str, plain: str) -> str:
-    """The search layer's highlighted snippet, if it is escaped text plus <mark> only.
+def marked_html(text: str, spans: tuple[Span, ...]) -> str:
+    """HTML that displays `text` literally, on one line, with the words at `spans` in <mark>."""
+    return "".join(f"<mark>{html.escape(piece, quote=True)}</mark>" if marked else html.escape(piece, quote=True)
+                   for piece, marked in _flat_pieces(text, spans))
 
-    Defence in depth: any other tag (or a stray `<`/`>`) means it was not escaped as agreed,
-    so the plain text is shown instead, escaped here, without highlighting.
+
+def marked_markdown(text: str, spans: tuple[Span, ...]) -> str:
+    """Label Markdown for widgets such as buttons (Markdown, no HTML): `text` literally, on one line,
+    with the words at `spans` on a marker background."""
+    escaped = ((_PUNCT.sub(r"\\\1", piece), marked) for piece, marked in _flat_pieces(text, spans))
+    return "".join(f":orange-background[{piece}]" if marked and piece.strip() else piece for piece, marked in escaped)
+
+
+def _flat_pieces(text: str, spans: tuple[Span, ...]) -> list[tuple[str, bool]]:
+    """pieces(), with runs of white space made one space and the ends of the whole text trimmed.
+
+    Piece by piece, so the spans still point at the right words and the spaces between them stay.
     """
-    if snippet and not re.search(r"[<>]", _MARK_TAG.sub("", snippet)):
-        return one_line(snippet)
-    return html_text(plain)
-
-
-def snippet_markdown(snippet: str, plain: str) -> str:
-    """The highlighted snippet as label Markdown: matched words on a marker background, the rest literal.
-
-    Same contract as `snippet_html` (escaped text plus <mark> only, else the plain text unmarked), for
-    widgets such as buttons whose labels take Markdown but not HTML.
-    """
-    if not snippet or re.search(r"[<>]", _MARK_TAG.sub("", snippet)):
-        return md_text(plain)
-    parts = _MARK_SPLIT.split(one_line(snippet))
-    # split() with one group alternates: outside, marked, outside, marked, …
-    escaped = [_PUNCT.sub(r"\\\1", html.unescape(part)) for part in parts]
-    return "".join(f":orange-background[{part}]" if i % 2 and part.strip() else part
-                   for i, part in enumerate(escaped))
+    out = [(_SPACES.sub(" ", piece), marked) for piece, marked in pieces(text, spans)]
+    if out:
+        out[0] = (out[0][0].lstrip(), out[0][1])
+        out[-1] = (out[-1][0].rstrip(), out[-1][1])
+    return [(piece, marked) for piece, marked in out if piece]
 
 
 def html_block(inner: str, css_class: str) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 
+from index.results import HitTime
 from ui.web.timefmt import clock
 
 TICK = 0.4  # a tick's width, in percent of the strip
 
 
 def timeline_html(
-    positions: Iterable[float],
+    positions: Iterable[HitTime],
     duration: float | None,
     *,
     highlight: Iterable[float] = (),
@@ -25,11 +26,17 @@ def timeline_html(
 ) -> str:
     """One line of HTML: a bar for the whole recording and a tick per hit (highlighted ones darker).
 
+    A tick sits and is labelled at its hit's word_time and links (href) to its play_from;
+    `highlight` holds word times.
+
     Hits closer together than a tick's width would draw on top of each other, so they share one
     tick (linking the earliest of them, its tooltip counting them): a long session with hundreds of
     hits stays a small strip.
     """
-    points = sorted({round(max(0.0, float(p)), 1) for p in positions})
+    plays: dict[float, float] = {}  # shown time -> the play_from of its earliest hit
+    for p in sorted(positions, key=lambda h: h.word_time):
+        plays.setdefault(round(max(0.0, float(p.word_time)), 1), p.play_from)
+    points = sorted(plays)
     strong = {round(max(0.0, float(p)), 1) for p in highlight}
     span = float(duration) if duration and duration > 0 else (max(points, default=0.0) * 1.05 or 1.0)
     ticks: dict[int, list[float]] = {}
@@ -40,7 +47,7 @@ def timeline_html(
         first = group[0]
         css = "ss-tick ss-strong" if strong.intersection(group) else "ss-tick"
         label = clock(first) + (f" (+{len(group) - 1} more)" if len(group) > 1 else "")
-        link = f' href="{html.escape(href(first), quote=True)}"' if href is not None else ""
+        link = f' href="{html.escape(href(plays[first]), quote=True)}"' if href is not None else ""
         parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{label}"{link}></a>')
     parts.append("</div>")
     return "".join(parts)

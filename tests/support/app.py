@@ -1,0 +1,26 @@
+"""Running the Streamlit app in-process with AppTest, on a given config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "ui" / "web" / "app.py")
+
+
+def run_app(monkeypatch, config: Path, **params: str) -> AppTest:
+    """The app after its first run with these URL parameters (?q=…&v=…), SESSIONS_CONFIG=config."""
+    monkeypatch.setenv("SESSIONS_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def param(at: AppTest, key: str) -> str | None:
+    """A URL parameter as the browser would show it (AppTest keeps lists for values set by the test)."""
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
