@@ -1,12 +1,19 @@
-"""Every document a query matches, with a cheap score, in one pass over the postings.
+"""A BM25 scorer over Whoosh postings: every document a query matches, with a cheap score, in one pass.
 
 Whoosh's generic matchers cost several Python calls per matching document: scoring every hit of
 a common word over a channel-sized archive takes hundreds of milliseconds. Here a term's
-postings are read block by block (whoosh-reloaded 2.7.5's W3 postings: whole blocks of ids and
-term frequencies at once) and Or / And / AndNot become dict operations. Anything else (phrases,
-...) falls back to Whoosh's own matcher for that sub-query (for phrases its skipping span
-matcher was measured faster than decoding every position block here). Deleted documents are removed as
-Whoosh does.
+postings are read block by block and Or / And / AndNot become dict operations. Anything else
+(phrases, ...) falls back to Whoosh's own matcher for that sub-query (for phrases its skipping
+span matcher was measured faster than decoding every position block here). Deleted documents are
+removed as Whoosh does.
+
+The fast path reads eight private members of whoosh-reloaded 2.7.5's W3 postings matcher
+(`_read_ids`, `_read_weights`, `_ids`, `_weights`, `_goto`, `_atend`, `_lastblock`, `_nextoffset`;
+whole blocks of ids and term frequencies at once). It is used only when that exact version is
+installed (FAST_PATH); otherwise, or for any other postings format, a term is read through the
+public matcher API (is_active / id / weight / next). tests/test_bm25.py checks, on an index with
+several segments and deleted documents, that both paths return exactly the documents Whoosh's
+own matcher returns for every kind of query.
 
 The score of a passage is BM25 without length normalisation (passages are all about four
 segments long): sum over matched terms of idf × tf·(k1+1)/(tf+k1); a phrase counts the idf of
@@ -16,8 +23,22 @@ its terms once.
 from __future__ import annotations
 
 import math
+from importlib import metadata
 
 K1 = 1.2
+WRITTEN_FOR = ("whoosh-reloaded", "2.7.5")  # the distribution whose private postings members we read
+
+
+def _installed_is_written_for() -> bool:
+    name, version = WRITTEN_FOR
+    try:
+        return metadata.version(name) == version
+    except metadata.PackageNotFoundError:
+        return False
+
+
+# Read block by block only on the exact Whoosh these internals were read from; a test may turn it off.
+FAST_PATH = _installed_is_written_for()
 
 
 class _Scorer:
@@ -88,27 +109,28 @@ def _term(reader, fieldname: str, text, scorer: _Scorer) -> dict[int, float]:
         m = reader.postings(fieldname, text)
     except TermNotFound:
         return {}
-    deleted = None
-    if hasattr(m, "child") and not hasattr(m, "_goto"):  # FilterMatcher hiding deleted documents
-        deleted = reader.deleted_docs_set
-        m = m.child
     idf = scorer.idf(fieldname, text)
-    pairs = _block_postings(m)
-    if pairs is None:  # not the W3 block format: the generic way
+    pairs = _block_postings(m, reader) if FAST_PATH else None
+    if pairs is None:  # the public way (it skips deleted documents itself)
         pairs = []
         while m.is_active():
             pairs.append((m.id(), m.weight()))
             m.next()
     k = K1 + 1
-    out = {d: idf * w * k / (w + K1) for d, w in pairs}
-    if deleted:
-        for d in deleted.intersection(out):
-            del out[d]
-    return out
+    return {d: idf * w * k / (w + K1) for d, w in pairs}
 
 
-def _block_postings(m) -> list[tuple[int, float]] | None:
-    if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_goto", "_atend", "_lastblock", "_nextoffset")):
+_BLOCK_MEMBERS = ("_read_ids", "_read_weights", "_goto", "_atend", "_lastblock", "_nextoffset")
+
+
+def _block_postings(m, reader) -> list[tuple[int, float]] | None:
+    """(document, term frequency) of every live posting, a whole block at a time; None when `m` is
+    not the W3 block matcher this was written for."""
+    deleted = None
+    if hasattr(m, "child") and not hasattr(m, "_goto"):  # FilterMatcher hiding deleted documents
+        deleted = reader.deleted_docs_set
+        m = m.child
+    if not all(hasattr(m, a) for a in _BLOCK_MEMBERS):
         return None
     out: list[tuple[int, float]] = []
     while not m._atend:
@@ -118,4 +140,6 @@ def _block_postings(m) -> list[tuple[int, float]] | None:
         if m._lastblock:
             break
         m._goto(m._nextoffset)
+    if deleted:
+        out = [(d, w) for d, w in out if d not in deleted]
     return out

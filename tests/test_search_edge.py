@@ -52,9 +52,9 @@ def ids(result):
     return [v.video.id for v in result.videos]
 
 
-
 def marked(moment) -> list[str]:
     return [moment.text[a:b] for a, b in moment.spans]
+
 
 def test_a_stop_word_of_one_language_does_not_block_an_unquoted_query_in_it(si):
     # "de", "la" and "sus" are French/Spanish stop words but not English ones: each language's
