@@ -34,3 +34,16 @@ class CorruptTranscript(ArchiveError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class WriteFailed(ArchiveError):
+    """A file or folder could not be written (disk full, read-only, a file where a folder should be).
+
+    Raised by archive.writes.writing, the one place an OSError on a write path becomes this error;
+    whatever was stored before is left as it was.
+    """
+
+    def __init__(self, path: Path, cause: str):
+        super().__init__(f"cannot write {path}: {cause}")
+        self.path = Path(path)
+        self.cause = cause

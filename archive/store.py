@@ -22,6 +22,7 @@ from archive import safejson
 from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
 from archive.ids import safe_stem
 from archive.records import Transcript
+from archive.writes import writing
 
 SUFFIX = ".json"
 _TEMP_PREFIX = ".tmp-"
@@ -178,7 +179,8 @@ class TranscriptStore:
         """Move a (corrupt) file into CORRUPT_DIR, under a name that never replaces an earlier one."""
         path = Path(path)
         folder = self.root / CORRUPT_DIR
-        folder.mkdir(parents=True, exist_ok=True)
+        with writing(folder):
+            folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         for n in itertools.count():
             target = folder / f"{path.stem}.{stamp}{f'-{n}' if n else ''}{path.suffix}"
@@ -193,6 +195,14 @@ class TranscriptStore:
     def set_aside_files(self) -> list[Path]:
         folder = self.root / CORRUPT_DIR
         return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+    def check_writable(self) -> None:
+        """WriteFailed now, rather than after hours of transcription, when no transcript can be stored."""
+        with writing(self.root):
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(prefix=_TEMP_PREFIX, dir=self.root) as probe:
+                probe.write(b"{}")
+                probe.flush()
 
     def delete(self, video_id: str) -> None:
         path = self.path_for(video_id)
@@ -260,19 +270,20 @@ def _header_of_version(path: str, size: int, mtime_ns: int) -> TranscriptHeader 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), _FILE_MODE)
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(f.fileno(), _FILE_MODE)
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     _fsync_dir(path.parent)
 
 

@@ -34,6 +34,7 @@ from archive.errors import CorruptTranscript, SessionsError
 from archive.ids import safe_stem
 from archive.records import Segment, Transcript
 from archive.store import SUFFIX, TranscriptStore
+from archive.writes import writes_to, writing
 from index import schema as S
 from index.errors import IndexBusy, IndexDamaged, IndexNotBuilt
 
@@ -92,7 +93,8 @@ def open_index(index_dir: Path, create: bool = False):
             return ix
     if not create:
         raise IndexNotBuilt(f"no search index in {index_dir}: run `sessions index`")
-    index_dir.mkdir(parents=True, exist_ok=True)
+    with writing(index_dir):
+        index_dir.mkdir(parents=True, exist_ok=True)
     try:
         return windex.create_in(str(index_dir), S.build_schema())
     except Exception:
@@ -237,6 +239,7 @@ def _delete_video(writer, video_id: str) -> None:
     writer.delete_by_query(Term(S.VIDEO, video_id))
 
 
+@writes_to("index_dir", reads_too=True)
 def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, source: str | None = None) -> None:
     """Add or replace one video's transcript in the index (created if missing). For ingestion.
 
@@ -266,6 +269,7 @@ def indexed_sources(ix) -> dict[str, tuple[str, str]]:
     return out
 
 
+@writes_to("index_dir", reads_too=True)
 def update(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
     """Bring the index in line with the store: add new, re-index changed, drop removed transcripts.
 
@@ -292,6 +296,7 @@ REBUILD_LOCK = ".rebuild.lock"  # held (flock) by a rebuild while it runs; the k
 _LEFTOVER = re.compile(r"\.(rebuild|old)-(\d+)$")
 
 
+@writes_to("index_dir", reads_too=True)
 def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
     """Build a fresh index from every transcript, then swap it in place of the old one."""
     index_dir = Path(index_dir)

@@ -22,6 +22,7 @@ from typing import Any
 
 from archive import safejson
 from archive.store import TranscriptStore, atomic_write_bytes
+from archive.writes import writing
 from ingest.errors import IngestLocked
 
 LOG_NAME = "ingest_log.json"
@@ -202,8 +203,9 @@ class IngestLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        with writing(self.path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         while True:
             try:
@@ -221,9 +223,14 @@ class IngestLock:
                         f"another ingest ({who}) is running on this archive (lock {self.path}); "
                         "wait for it to finish, or run with --wait") from None
                 time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        os.fsync(fd)
+        try:
+            with writing(self.path):
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            raise
         self._fd = fd
 
     def release(self) -> None:

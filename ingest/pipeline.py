@@ -10,6 +10,7 @@ about downloads may come from the download thread. Never prints, never exits.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import shutil
@@ -24,6 +25,7 @@ from archive.errors import CorruptTranscript, SessionsError
 from archive.media_roots import record_media_root
 from archive.records import Transcript, Video
 from archive.store import TranscriptStore
+from archive.writes import writing
 from ingest import source
 from ingest.engines import Transcriber, choose_device
 from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, MediaNotFound, ModelUnavailable, NotMedia
@@ -66,6 +68,7 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     source.check_youtube_ready(list(sources))
     matcher = compile_match(options.match)  # a bad --match fails before the lock and the log are touched
     choose_device(options.transcribe)  # a GPU asked for and missing: fail before any download
+    store.check_writable()  # a full disk or a read-only transcripts/: fail before any download
     with IngestLock(options.state_dir, wait=options.wait):
         _clean_leftovers(store, options)
         log = IngestLog.load(options.state_dir)  # once per run: planning and every mark share it
@@ -74,7 +77,9 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
             return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, matcher, started,
                                   catch_up)
         except BaseException as exc:
-            log.stop_run(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            # The log may be on the same full disk: the error being raised is the one to report.
+            with contextlib.suppress(SessionsError):
+                log.stop_run(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             raise
 
 
@@ -278,8 +283,9 @@ class _Run:
             return
         if self.options.keep_audio:
             target = Path(self.options.audio_dir) / path.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            path.replace(target)
+            with writing(target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                path.replace(target)
         else:
             path.unlink(missing_ok=True)
 

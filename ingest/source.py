@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 from archive.ids import safe_stem
 from archive.links import youtube_id_from_url
 from archive.records import Video, within_recording
+from archive.writes import writing
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
 
 # Called with (bytes done, total bytes or None).
@@ -250,7 +251,8 @@ def fetch_audio(video: Video, dest_dir: Path, options: SourceOptions | None = No
             raise DownloadFailed(video.id, f"{path}: no such file", reason="not-found")
         return path, video
     dest_dir = Path(dest_dir)
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    with writing(dest_dir):
+        dest_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_stem(video.id)
     url = video.webpage_url or video.media_url
     info = _extract(url, options, flat=False, dest=dest_dir / stem, on_progress=on_progress, what=video.id)

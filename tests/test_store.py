@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from archive import store as store_module
-from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound
+from archive.errors import CorruptTranscript, InvalidVideoId, TranscriptNotFound, WriteFailed
 from archive.ids import MAX_STEM, safe_stem
 from archive.store import TranscriptStore, atomic_write_bytes, encode_transcript
 from tests.support.sample_transcripts import french_transcript, jfk_transcript
@@ -110,7 +110,7 @@ def test_failed_replace_keeps_the_old_file_and_leaves_no_temp_file(store, monkey
 
     monkeypatch.setattr(store_module.os, "replace", crash)
     changed = dataclasses.replace(t, segments=t.segments[:1])
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(WriteFailed, match=f"cannot write {path}: the disk is full"):
         store.write(changed)
     assert path.read_bytes() == old
     assert store.read(t.video.id) == t

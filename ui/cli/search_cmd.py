@@ -7,11 +7,12 @@ from dataclasses import asdict
 
 import click
 
+from archive.links import whole_seconds
 from ui.cli import domain_errors, load_cli_config
 
 
 def clock(seconds: float) -> str:
-    s = int(seconds)
+    s = whole_seconds(seconds)
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
