@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 QUERIES = ["government", '"local government"', "Chefchaouen", "participación", "housing OR vivienda OR logement",
@@ -69,7 +70,7 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
         index.search(q)
         for _ in range(runs):
             t = time.perf_counter()
-            index.search(q, limit=cfg.index.results_limit, hits_per_video=cfg.index.hits_per_video)
+            index.search(replace(cfg.index, query=q))
             times["search"].append(time.perf_counter() - t)
             at = AppTest.from_file(app, default_timeout=120)
             at.query_params["q"] = q

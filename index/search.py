@@ -11,8 +11,8 @@ another process, or the folder swapped by `rebuild`) and then opens a NEW search
 so one instance is safe to share across threads.
 
 Public API (all times float seconds):
-- search(query, filters=SearchFilters(), sort="relevance"|"date"|"date-asc", limit=20,
-  hits_per_video=5, lead_in=2.0) -> SearchResult. Sessions are ranked by BM25 over their matching
+- search(SearchOptions(query, filters=SearchFilters(), sort="relevance"|"date"|"date-asc",
+  results_limit=20, hits_per_video=5, lead_in=2.0)) -> SearchResult (or search("query", **fields)). Sessions are ranked by BM25 over their matching
   passages (relevance) or by upload date; each carries its best moments (index.bm25 score of
   the passage; word_time = first matched word's start, the time every face shows; play_from =
   word_time minus lead_in, where every face plays and links from; the text and the character
@@ -36,9 +36,10 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from archive.links import deep_link
 from archive.records import Video
@@ -48,6 +49,7 @@ from index.build import damage_as_error, open_index
 from index.compile import compile_query
 from index.errors import IndexNotBuilt
 from index.moments import Highlighter, locate, snippet
+from index.options import SearchOptions
 from index.query import parse
 from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, VideoHits
 
@@ -148,14 +150,17 @@ class SearchIndex:
                 self._gen = None
 
     # -- search ---------------------------------------------------------------------------
-    def search(self, query: str, filters: SearchFilters | None = None, sort: str = "relevance",
-               limit: int = 20, hits_per_video: int = 5, lead_in: float = 2.0) -> SearchResult:
+    def search(self, options: SearchOptions | str, /, **changes: Any) -> SearchResult:
+        """Run one search. `options` is a SearchOptions, or a query string (then `changes` are
+        SearchOptions fields: `search("housing", sort="date")`)."""
         t0 = time.perf_counter()
-        filters = filters or SearchFilters()
+        if isinstance(options, str):
+            options = SearchOptions(query=options, **changes)
+        elif changes:
+            options = replace(options, **changes)
+        query, filters, sort, lead_in = options.query, options.filters, options.sort, options.lead_in
         parsed = parse(query)
-        if sort not in {"relevance", "date", "date-asc"}:
-            raise ValueError(f"unknown sort {sort!r}")
-        limit, hits_per_video = max(1, int(limit)), max(1, int(hits_per_video))
+        limit, hits_per_video = max(1, int(options.results_limit)), max(1, int(options.hits_per_video))
         with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             searcher = gen.searcher

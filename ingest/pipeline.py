@@ -27,7 +27,7 @@ from archive.records import Transcript, Video
 from archive.store import TranscriptStore
 from archive.writes import writing
 from ingest import source
-from ingest.engines import Transcriber, choose_device
+from ingest.engines import ENGINES, Transcriber, choose_device
 from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, MediaNotFound, ModelUnavailable, NotMedia
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
 from ingest.planning import compile_match, plan_ingest, with_retries
@@ -67,7 +67,10 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     started = time.monotonic()
     source.check_youtube_ready(list(sources))
     matcher = compile_match(options.match)  # a bad --match fails before the lock and the log are touched
-    choose_device(options.transcribe)  # a GPU asked for and missing: fail before any download
+    # A GPU asked for and missing fails before any download. Only for an engine still to be loaded
+    # (a loaded one has its device) and one we know (an unknown name is named when it loads).
+    if not hasattr(transcriber, "transcribe") and options.transcribe.engine in ENGINES:
+        choose_device(options.transcribe)
     store.check_writable()  # a full disk or a read-only transcripts/: fail before any download
     with IngestLock(options.state_dir, wait=options.wait):
         _clean_leftovers(store, options)

@@ -6,31 +6,42 @@ Events about downloads may come from the pipeline's download thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.options import Options, inline, not_a_key
 from archive.records import Transcript, Video
 from ingest.engines import TranscribeOptions, Transcriber
 from ingest.source import SourceOptions
 
 
 @dataclass(frozen=True)
-class IngestOptions:
-    source: SourceOptions = field(default_factory=SourceOptions)
-    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
-    audio_dir: Path = Path("data/audio")
-    state_dir: Path = Path("data/state")
+class IngestOptions(Options):
+    """How a run ingests; also the config's [ingest] section (a field is a key, unless marked).
+
+    The download source's keys (sleep_interval, rate_limit, cookies_file, retries, ...) sit in the
+    same [ingest] table: `source` is read inline. The transcription options and the folders come
+    from [transcribe] and [paths] (wired by ui.config); limit/since/match/force/wait are one run's
+    choices (the command line's).
+    """
+
+    source: SourceOptions = inline(SourceOptions)
     keep_audio: bool = False
-    limit: int | None = None
-    since: date | None = None
-    match: str | None = None  # regular expression searched in titles (case-insensitive)
-    force: bool = False  # transcribe again even when a transcript with the same engine/model exists
     retries: int = 5  # transient failures (timeouts, 429, 5xx) per listing or download
     retry_backoff: float = 2.0  # seconds, doubled after each retry
     overlap: bool = True  # download the next video while the current one is transcribed
-    wait: bool = False  # wait for another ingest to finish instead of refusing
+    # Wired from other sections.
+    transcribe: TranscribeOptions = not_a_key(factory=TranscribeOptions)
+    audio_dir: Path = not_a_key(Path("data/audio"))
+    state_dir: Path = not_a_key(Path("data/state"))
+    # One run's choices.
+    limit: int | None = not_a_key(None)
+    since: date | None = not_a_key(None)
+    match: str | None = not_a_key(None)  # regular expression searched in titles (case-insensitive)
+    force: bool = not_a_key(False)  # transcribe again even when a transcript with the same engine/model exists
+    wait: bool = not_a_key(False)  # wait for another ingest to finish instead of refusing
 
 
 # -- records of a run ----------------------------------------------------------------------

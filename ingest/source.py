@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 from archive.ids import safe_stem
 from archive.links import youtube_id_from_url
+from archive.options import Options
 from archive.records import Video, within_recording
 from archive.writes import writing
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
@@ -39,7 +40,9 @@ _NOT_YET_RECORDED = {"is_upcoming", "is_live", "post_live"}
 
 
 @dataclass(frozen=True)
-class SourceOptions:
+class SourceOptions(Options):
+    """How yt-dlp lists and downloads; its keys live in the config's [ingest] section (inline there)."""
+
     audio_format: str = "bestaudio/best"
     extract_audio: bool = True  # keep only the audio track (stream copy when possible; needs ffmpeg)
     sleep_interval: float = 0.0

@@ -71,7 +71,7 @@ urls = ["https://example.org/feed.xml"]
 language = "fr"
 threads = 2
 """))
-    assert config.ingest.sleep_interval == 3.0 and isinstance(config.ingest.sleep_interval, float)
+    assert config.ingest.source.sleep_interval == 3.0 and isinstance(config.ingest.source.sleep_interval, float)
     assert config.ingest.keep_audio is True
     assert config.channel.urls == ("https://example.org/feed.xml",)
     assert config.transcribe.language == "fr" and config.transcribe.threads == 2

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from archive.options import Options, name_or_path
 from archive.records import Segment, TranscriptionInfo
 from ingest.errors import EngineUnavailable
 
@@ -28,10 +29,12 @@ ProgressCallback = Callable[[float, float | None], None]
 
 
 @dataclass(frozen=True)
-class TranscribeOptions:
+class TranscribeOptions(Options):
+    """How to transcribe; also the config's [transcribe] section (a field is a key)."""
+
     engine: str = DEFAULT_ENGINE
     # A model name (downloaded normally on a user's machine) or a local model folder / checkpoint.
-    model: str = "small"
+    model: str = name_or_path("small")
     language: str | None = None  # None: detect per recording
     # "auto": CUDA when the engine sees a GPU, else CPU; "cuda" without a GPU is DeviceUnavailable.
     device: str = "auto"

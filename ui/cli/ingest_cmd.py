@@ -78,31 +78,13 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
         raise SystemExit(EXIT_FAILED)
 
 
-def ingest_options(config: Any, **overrides: Any):
-    """Config + command-line choices → the pipeline's options."""
-    from ingest.run_records import IngestOptions
-    from ingest.source import SourceOptions
+def ingest_options(config: Any, **choices: Any):
+    """[ingest] (already the pipeline's IngestOptions) with this run's command-line choices on top."""
+    from dataclasses import replace
 
-    ing = config.ingest
-    topts = apply_engine_choice(config.transcribe, overrides.get("engine"), overrides.get("model"),
-                                overrides.get("language"))
-    return IngestOptions(
-        source=SourceOptions(
-            audio_format=ing.audio_format, sleep_interval=ing.sleep_interval,
-            max_sleep_interval=ing.max_sleep_interval, sleep_requests=ing.sleep_requests,
-            rate_limit=ing.rate_limit, cookies_file=ing.cookies_file, retries=ing.retries),
-        transcribe=topts,
-        audio_dir=config.paths.audio,
-        state_dir=config.paths.state,
-        keep_audio=ing.keep_audio,
-        limit=overrides.get("limit"),
-        since=overrides.get("since"),
-        match=overrides.get("match"),
-        force=bool(overrides.get("force")),
-        retries=ing.retries,
-        retry_backoff=ing.retry_backoff,
-        wait=bool(overrides.get("wait")),
-    )
+    transcribe = apply_engine_choice(config.ingest.transcribe, choices.pop("engine", None),
+                                     choices.pop("model", None), choices.pop("language", None))
+    return replace(config.ingest, transcribe=transcribe, **choices)
 
 
 def load_engine_of(options: Any):

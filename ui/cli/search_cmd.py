@@ -42,6 +42,8 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
     QUERY syntax: words (all must match), "exact phrase", OR, NOT / -word, (grouping),
     word~ (fuzzy), pref* (prefix). See the README for details.
     """
+    from dataclasses import replace
+
     from index.results import SearchFilters
     from index.search import SearchIndex
 
@@ -53,12 +55,11 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
         video_ids=tuple(videos),
         title=title,
     )
-    result = SearchIndex(config.paths.index).search(
-        query, filters=filters, sort=sort,
-        limit=limit or config.index.results_limit,
-        hits_per_video=hits_per_video or config.index.hits_per_video,
-        lead_in=config.index.lead_in,
-    )
+    # [index] is the search's options: the command line's choices go on top.
+    options = replace(config.index, query=query, filters=filters, sort=sort,
+                      results_limit=limit or config.index.results_limit,
+                      hits_per_video=hits_per_video or config.index.hits_per_video)
+    result = SearchIndex(config.paths.index).search(options)
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1, default=str))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -92,14 +93,7 @@ def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResul
         return cached[1]
     try:
         index = resources.search_index(cfg)
-        result = index.search(
-            state.q,
-            state.filters(),
-            sort=state.sort,
-            limit=cfg.index.results_limit,
-            hits_per_video=cfg.index.hits_per_video,
-            lead_in=cfg.index.lead_in,
-        )
+        result = index.search(replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort))
     except QueryError as exc:
         st.warning(md_text(str(exc)))
         return None
