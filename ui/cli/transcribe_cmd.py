@@ -36,7 +36,7 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
     """
     from archive.store import TranscriptStore
     from ingest import pipeline
-    from ui.cli.ingest_cmd import index_hook, ingest_options, load_engine_of
+    from ui.cli.ingest_cmd import index_catch_up, index_hook, ingest_options, load_engine_of
 
     config = load_cli_config(ctx)
     options = ingest_options(config, force=force, engine=engine, model=model, language=language, wait=wait)
@@ -45,7 +45,8 @@ def transcribe(ctx: click.Context, paths: tuple[Path, ...], engine: str | None, 
     try:
         report = pipeline.ingest([str(p) for p in paths], store=store, options=options,
                                  transcriber=lambda: load_engine_of(options),
-                                 on_stored=index_hook(config.paths.index), on_event=progress.handle)
+                                 on_stored=index_hook(config.paths.index), on_event=progress.handle,
+                                 catch_up=index_catch_up(store, config.paths.index))
     finally:
         progress.close()
     for f in report.listing_failures:
