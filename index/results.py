@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -18,6 +18,14 @@ class SearchFilters:
     until: date | None = None  # upload date, inclusive
     video_ids: tuple[str, ...] = ()  # empty = all sessions
     title: str = ""  # words that must appear in the title
+
+    def dates_in_order(self) -> tuple[SearchFilters, str | None]:
+        """These filters with since ≤ until, and a notice when they had to be swapped."""
+        if self.since and self.until and self.since > self.until:
+            return (replace(self, since=self.until, until=self.since),
+                    f"The 'since' date ({self.since}) was after the 'until' date ({self.until}): "
+                    "they were swapped.")
+        return self, None
 
 
 Span = tuple[int, int]  # (start, end) character offsets into a text

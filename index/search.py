@@ -159,13 +159,15 @@ class SearchIndex:
         elif changes:
             options = replace(options, **changes)
         query, filters, sort, lead_in = options.query, options.filters, options.sort, options.lead_in
+        # Swapped with a notice rather than searching an empty range in silence.
+        filters, dates_notice = filters.dates_in_order()
         parsed = parse(query)
         limit, hits_per_video = max(1, int(options.results_limit)), max(1, int(options.hits_per_video))
         with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             searcher = gen.searcher
             compiled = compile_query(parsed, searcher.reader())
-            notices = list(parsed.notices) + compiled.notices
+            notices = [n for n in (dates_notice,) if n] + list(parsed.notices) + compiled.notices
             if compiled.query is None:
                 notices.append("Only very common words (stop words) were given: add a more specific word.")
                 return SearchResult(query=query, notice=" ".join(notices) or None,

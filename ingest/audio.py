@@ -142,7 +142,7 @@ def _existing(path: Path | str) -> Path:
     if not path.exists():
         raise MediaNotFound(path)
     if not path.is_file():
-        raise NotMedia(path, "is a folder, not an audio or video file")
+        raise NotMedia.not_a_file(path)
     return path
 
 

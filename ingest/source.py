@@ -24,7 +24,7 @@ from archive.links import youtube_id_from_url
 from archive.options import Options
 from archive.records import Video, within_recording
 from archive.writes import writing
-from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
+from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing, kind_of_path
 
 # Called with (bytes done, total bytes or None).
 DownloadProgress = Callable[[int, int | None], None]
@@ -128,6 +128,9 @@ def list_videos(url: str, options: SourceOptions | None = None) -> list[Video]:
         from ingest.transcribe import local_video
 
         return [local_video(folder)]
+    if "://" not in url and folder.exists():  # neither file nor folder: a FIFO, /dev/zero, a socket
+        raise DownloadFailed(url, f"is {kind_of_path(folder)}, not a recording, a folder or a URL",
+                             reason="undecodable")
     if "://" not in url and not folder.exists():
         raise DownloadFailed(url, "no such file or folder, and not a URL", reason="not-found")
     if (problem := url_problem(url)) is not None:

@@ -33,7 +33,7 @@ def local_video(path: Path | str) -> Video:
     if not path.exists():
         raise MediaNotFound(path)
     if not path.is_file():
-        raise NotMedia(path, "is a folder, not an audio or video file")
+        raise NotMedia.not_a_file(path)
     return Video(
         id=LOCAL_PREFIX + content_digest(path)[:_ID_HEX_DIGITS],
         title=path.stem,
