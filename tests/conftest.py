@@ -13,8 +13,9 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 MODEL_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "test-models"
 
-# The loopback channel's `feed` fixture, for every test module that asks for it.
-pytest_plugins = ["tests.support.channel"]
+# Fixtures from tests/support, for every test module that asks for them: the loopback channel's `feed`
+# and the chromium `browser`.
+pytest_plugins = ["tests.support.channel", "tests.support.browser"]
 
 
 @pytest.fixture(scope="session")

@@ -1,28 +1,29 @@
-"""The Streamlit app through AppTest, over a real index built from transcripts.
+"""The Streamlit app through AppTest, over a real index built from hand-made transcripts.
 
-One session's transcript is real (faster-whisper tiny.en on jfk.flac, played from the local file);
-the YouTube-sourced and the hostile-title sessions are hand-made, since they test the UI only.
+The transcripts are hand-made (they test the UI, not Whisper): a local session playing jfk.flac,
+whose words and times follow the real recording, a YouTube-sourced one and a hostile title. One test
+(`test_a_real_transcript_plays_from_the_spoken_word`, slow) runs on a real tiny.en transcription.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from archive.records import Segment, Transcript, Video, Word
 from tests.support.app import param, run_app
+from tests.support.configs import ARCHIVE, write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
+from ui.web.timefmt import clock
 
 REAL_ID = "jfk-inaugural"
 HOSTILE_ID = "hostile-fr"
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> **Budget** [x](javascript:alert(1))'
 LEAD_IN = 2.0
-
-pytestmark = pytest.mark.slow  # a real tiny.en transcription builds the archive
-
 
 def _hostile() -> Transcript:
     text = " Le budget participatif dans chaque country <b>région</b> & <script>alert(2)</script>"
@@ -32,17 +33,23 @@ def _hostile() -> Transcript:
     return Transcript(video=video, transcription=info("fr"), segments=(Segment(0, 1.0, 6.0, text, words),))
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory, tiny_en_model) -> dict:
-    root = tmp_path_factory.mktemp("ui-archive")
+def _local_video(root) -> Video:
     jfk = local_copy("jfk.flac", root / "media")
-    video = Video(id=REAL_ID, title="Stocktaking Session: civic duty", channel="UCLG Learning",
-                  media_url=str(jfk), upload_date="2024-03-12", duration=11.0, language="en")
-    real = transcribe_real(jfk, tiny_en_model, video)
+    return Video(id=REAL_ID, title="Stocktaking Session: civic duty", channel="UCLG Learning",
+                 media_url=str(jfk), upload_date="2024-03-12", duration=11.0, language="en")
+
+
+def _first(transcript: Transcript, word: str) -> Word:
+    return next(w for s in transcript.segments for w in s.words if w.word.strip(" ,.").lower() == word)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("ui-archive")
+    local = replace(jfk_transcript(REAL_ID, youtube=False), video=_local_video(root))
     youtube = jfk_transcript(YOUTUBE_ID, youtube=True, title="Peer Learning Webinar on YouTube")
-    config = build_archive(root, [real, youtube, _hostile()])
-    country = next(w for s in real.segments for w in s.words if w.word.strip(" ,.").lower() == "country")
-    return {"config": config, "real": real, "country": country, "root": root}
+    config = build_archive(root, [local, youtube, _hostile()])
+    return {"config": config, "real": local, "country": _first(local, "country"), "root": root}
 
 
 def titles(at: AppTest) -> list[str]:
@@ -99,6 +106,23 @@ def test_choosing_a_moment_plays_the_local_file_from_the_word_and_shares_it(monk
     citation = at.get("code")[0].value
     assert "Stocktaking Session: civic duty" in citation and "2024-03-12" in citation
     assert citation.endswith(f"jfk.flac#t={expected}")
+
+
+@pytest.mark.slow  # the one test on a real tiny.en transcription
+def test_a_real_transcript_plays_from_the_spoken_word(monkeypatch, tmp_path, tiny_en_model):
+    video = _local_video(tmp_path)
+    real = transcribe_real(local_copy("jfk.flac", tmp_path / "media"), tiny_en_model, video)
+    config = build_archive(tmp_path, [real])
+    country = _first(real, "country")
+    at = run_app(monkeypatch, config, q="country")
+    play = at.button(key="play-0-0")
+    assert play.label.startswith(f"▶ **{clock(country.start)}** · ")
+    play.click().run()
+    (player,) = videos(at)
+    expected = int(max(0.0, country.start - LEAD_IN))
+    assert player.proto.start_time == expected and param(at, "t") == str(expected)
+    citation = at.get("code")[0].value
+    assert f"at {clock(country.start)}." in citation and citation.endswith(f"jfk.flac#t={expected}")
 
 
 def test_a_youtube_session_plays_in_an_embed_from_the_second(monkeypatch, archive):
@@ -205,8 +229,7 @@ def test_a_broken_link_is_explained_not_an_error(monkeypatch, archive):
 
 
 def test_empty_state_explains_how_to_ingest(monkeypatch, tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "transcripts"\nindex = "index"\n')
+    config = write_config(tmp_path, paths=ARCHIVE)
     at = run_app(monkeypatch, config, q="anything")
     assert any(s.value == "No archive yet" for s in at.subheader)
     assert any("sessions ingest" in c.value for c in at.code)

@@ -7,9 +7,6 @@ they test the page, not transcription). Screenshots go to artifacts/.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -17,27 +14,19 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from archive.records import Segment, Transcript, Video, Word
+from tests.support.browser import BROWSER_TEST
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
+from tests.support.serve import serving
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
-from tests.test_cli_serve import free_port, stop, wait_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--autoplay-policy=no-user-gesture-required"]
 VIDEO_ID = "forum-opening"
 HOSTILE_ID = "hostile"
 HOSTILE_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Budget session'
 LEAD_IN = 2.0
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture(scope="module")
@@ -61,26 +50,8 @@ def archive(tmp_path_factory, tiny_en_model) -> dict:
 
 @pytest.fixture(scope="module")
 def server(archive):
-    port = free_port()
-    env = dict(os.environ, SESSIONS_CONFIG=str(archive["config"]))
-    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with serving(archive["config"]) as url:
         yield url
-    finally:
-        stop(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

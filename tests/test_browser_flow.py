@@ -6,54 +6,28 @@ so the player's position can be checked. Screenshots go to artifacts/screenshots
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.support.browser import BROWSER_TEST
+from tests.support.serve import serving
 from tests.support.ui_archive import channel_archive
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.test_cli_serve import free_port, stop, wait_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1400, "height": 900}, "phone": {"width": 390, "height": 844}}
 QUERY = "government"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     config = channel_archive(tmp_path_factory.mktemp("channel"), sessions=60)
-    port = free_port()
-    env = dict(os.environ, SESSIONS_CONFIG=str(config))
-    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with serving(config) as url:
         yield url
-    finally:
-        stop(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=list(VIEWPORTS))

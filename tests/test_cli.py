@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ui.cli import COMMANDS, EXIT_OK, EXIT_USAGE, cli
+from ui.cli import COMMANDS, EXIT_OK, EXIT_USAGE
 
 REPO = Path(__file__).resolve().parents[1]
 SESSIONS = Path(sys.executable).parent / "sessions"  # the console script pip installed into this venv
@@ -59,21 +58,21 @@ def test_help_of_every_command_imports_no_heavy_library():
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_has_help_text(name):
-    result = CliRunner().invoke(cli, [name, "--help"])
+def test_every_command_has_help_text(name, run_cli):
+    result = run_cli(None, name, "--help")
     assert result.exit_code == EXIT_OK, result.output
     assert result.output.startswith(f"Usage: cli {name} [OPTIONS]")
     description = result.output.split("\n\n", 2)[1].strip()
     assert len(description) > 10, f"`sessions {name} --help` has no description"
 
 
-def test_unknown_command_is_a_usage_error():
-    result = CliRunner().invoke(cli, ["frobnicate"])
+def test_unknown_command_is_a_usage_error(run_cli):
+    result = run_cli(None, "frobnicate")
     assert result.exit_code == EXIT_USAGE
     assert "No such command 'frobnicate'" in result.stderr
 
 
-def test_missing_config_file_is_a_usage_error(tmp_path):
-    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "export", "x"])
+def test_missing_config_file_is_a_usage_error(tmp_path, run_cli):
+    result = run_cli(tmp_path, "export", "x")
     assert result.exit_code == EXIT_USAGE  # --config must name a file, not a folder
     assert "is a directory" in result.stderr

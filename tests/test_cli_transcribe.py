@@ -6,32 +6,23 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
+from tests.support.configs import write_config
 from tests.support.media import media
-from ui.cli import cli
 
 
 @pytest.fixture
 def config(tmp_path, tiny_en_model):
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[paths]\ntranscripts = "transcripts"\n[transcribe]\nmodel = "{tiny_en_model}"\nbeam_size = 1\nthreads = 1\n',
-        encoding="utf-8",
-    )
-    return path
-
-
-def run(config, *args):
-    return CliRunner().invoke(cli, ["--config", str(config), "transcribe", *args], catch_exceptions=False)
+    return write_config(tmp_path, paths={"transcripts": "transcripts"},
+                        transcribe={"model": tiny_en_model, "beam_size": 1, "threads": 1})
 
 
 def stored(config):
     return sorted(p.name for p in (config.parent / "transcripts").glob("*.json"))
 
 
-def test_help_lists_the_options():
-    result = CliRunner().invoke(cli, ["transcribe", "--help"])
+def test_help_lists_the_options(run_cli):
+    result = run_cli(None, "transcribe", "--help")
     assert result.exit_code == 0
     for option in ("--engine", "--model", "--language", "--force", "PATHS..."):
         assert option in result.output
@@ -39,10 +30,10 @@ def test_help_lists_the_options():
 
 
 @pytest.mark.slow
-def test_transcribe_skip_then_force(config, tmp_path):
+def test_transcribe_skip_then_force(config, tmp_path, run_cli):
     talk = tmp_path / "Learning Forum opening.flac"
     shutil.copy(media("jfk.flac"), talk)
-    result = run(config, str(talk))
+    result = run_cli(config, "transcribe", str(talk))
     assert result.exit_code == 0, result.output
     assert "transcribed 1, skipped 0 (already done), failed 0 of 1 file(s)" in result.stdout
     assert "[1/1] Learning Forum opening.flac: transcribed (2 segments, en)" in result.stderr  # no tty: no bars
@@ -52,20 +43,20 @@ def test_transcribe_skip_then_force(config, tmp_path):
     assert "ask not what your country" in " ".join(s["text"] for s in data["segments"]).lower()
     created = data["transcription"]["created"]
 
-    result = run(config, str(talk))
+    result = run_cli(config, "transcribe", str(talk))
     assert result.exit_code == 0 and "transcribed 0, skipped 1" in result.stdout
 
-    result = run(config, "--force", str(talk))
+    result = run_cli(config, "transcribe", "--force", str(talk))
     assert result.exit_code == 0 and "transcribed 1, skipped 0" in result.stdout
     assert stored(config) == [name]
     assert json.loads((config.parent / "transcripts" / name).read_text())["transcription"]["created"] >= created
 
 
 @pytest.mark.slow
-def test_failures_are_one_line_each_and_the_rest_is_stored(config, tmp_path):
+def test_failures_are_one_line_each_and_the_rest_is_stored(config, tmp_path, run_cli):
     notes = tmp_path / "notes.mp4"
     notes.write_text("not a video")
-    result = run(config, str(media("pv_test_en.wav")), str(media("corrupt.mp4")), str(notes),
+    result = run_cli(config, "transcribe", str(media("pv_test_en.wav")), str(media("corrupt.mp4")), str(notes),
                  str(tmp_path / "missing.wav"), str(media("silence_8s.wav")))
     assert result.exit_code == 1
     assert "transcribed 2, skipped 0 (already done), failed 3 of 5 file(s)" in result.stdout
@@ -79,13 +70,13 @@ def test_failures_are_one_line_each_and_the_rest_is_stored(config, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_transcribed_file_is_searchable_at_once_and_in_the_ingest_log(config, tmp_path):
+def test_a_transcribed_file_is_searchable_at_once_and_in_the_ingest_log(config, tmp_path, run_cli):
     talk = tmp_path / "x.wav"
     shutil.copy(media("jfk.flac"), talk)
-    result = run(config, str(talk))
+    result = run_cli(config, "transcribe", str(talk))
     assert result.exit_code == 0, result.output
     assert (config.parent / "data" / "index").is_dir()  # indexed by the pipeline: no `sessions index` run
-    found = CliRunner().invoke(cli, ["--config", str(config), "search", "--json", "country"], catch_exceptions=False)
+    found = run_cli(config, "search", "--json", "country")
     assert found.exit_code == 0, found.output
     data = json.loads(found.stdout)
     assert data["total_videos"] == 1 and data["videos"][0]["video"]["title"] == "x"
@@ -95,28 +86,28 @@ def test_a_transcribed_file_is_searchable_at_once_and_in_the_ingest_log(config, 
     assert log["runs"][-1]["status"] == "finished" and log["runs"][-1]["new"] == 1
 
 
-def test_unavailable_model_is_one_line_and_nothing_is_stored(config):
-    result = run(config, "--model", "small", str(media("jfk.flac")))
+def test_unavailable_model_is_one_line_and_nothing_is_stored(config, run_cli):
+    result = run_cli(config, "transcribe", "--model", "small", str(media("jfk.flac")))
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [errors[0]] and "'small' is unavailable" in errors[0] and "local model folder" in errors[0]
     assert stored(config) == []
 
 
-def test_language_the_model_cannot_do(config):
-    result = run(config, "--language", "fr", str(media("pv_test_fr.wav")))
+def test_language_the_model_cannot_do(config, run_cli):
+    result = run_cli(config, "transcribe", "--language", "fr", str(media("pv_test_fr.wav")))
     assert result.exit_code == 1 and "English-only" in result.stderr
 
 
-def test_usage_errors_exit_2(config):
-    assert run(config).exit_code == 2  # no PATH
-    result = run(config, "--engine", "whisperx", str(media("jfk.flac")))
+def test_usage_errors_exit_2(config, run_cli):
+    assert run_cli(config, "transcribe").exit_code == 2  # no PATH
+    result = run_cli(config, "transcribe", "--engine", "whisperx", str(media("jfk.flac")))
     assert result.exit_code == 2 and "whisperx" in result.output
 
 
 @pytest.mark.slow
-def test_openai_engine_from_the_command_line(config, openai_tiny_en_checkpoint):
-    result = run(config, "--engine", "openai-whisper", "--model", str(openai_tiny_en_checkpoint),
+def test_openai_engine_from_the_command_line(config, openai_tiny_en_checkpoint, run_cli):
+    result = run_cli(config, "transcribe", "--engine", "openai-whisper", "--model", str(openai_tiny_en_checkpoint),
                  str(media("pv_test_en.wav")))
     assert result.exit_code == 0, result.output
     [name] = stored(config)

@@ -81,19 +81,16 @@ def test_ingest_with_forced_cuda_fails_before_any_work(tmp_path):
     assert calls == [] and not (tmp_path / "t").exists() and not (tmp_path / "state").exists()
 
 
-def test_cli_transcribe_with_forced_cuda_says_so_and_writes_nothing(tmp_path):
+def test_cli_transcribe_with_forced_cuda_says_so_and_writes_nothing(tmp_path, run_cli):
     import ctranslate2
-    from click.testing import CliRunner
 
+    from tests.support.configs import write_config
     from tests.support.media import media
-    from ui.cli import cli
 
     if ctranslate2.get_cuda_device_count():
         pytest.skip("a CUDA GPU is visible")
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "transcripts"\n[transcribe]\nmodel = "base"\ndevice = "cuda"\n',
-                      encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--config", str(config), "transcribe", str(media("jfk.flac"))])
+    config = write_config(tmp_path, paths={"transcripts": "transcripts"}, transcribe={"model": "base", "device": "cuda"})
+    result = run_cli(config, "transcribe", media("jfk.flac"), catch_exceptions=True)
     assert result.exit_code != 0
     assert "no CUDA GPU" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "transcripts").exists()

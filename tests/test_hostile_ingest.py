@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from archive.records import MAX_SECONDS, Video
 from archive.store import TranscriptStore, read_header
 from ingest import source
 from ingest.errors import DownloadFailed
 from ingest.ingest_log import IngestLog
-from tests.support.channel import write_config
+from tests.support.channel import ingest_config
+from tests.support.configs import write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, jfk_transcript
-from ui.cli import EXIT_FAILED, cli
+from ui.cli import EXIT_FAILED
 
 BAD_URLS = ["http://u:p@127.0.0.1:99999/", "http://[::1", "http:///feed.xml", "https://127.0.0.1:0/x"]
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -34,9 +34,9 @@ def test_a_feed_item_with_a_bad_media_url_fails_that_video_only(tmp_path):
     assert caught.value.what == "x1"
 
 
-def test_cli_ingest_of_a_bad_url_says_so_in_one_line(tmp_path):
-    config = write_config(tmp_path, tmp_path / "no-model")
-    result = CliRunner().invoke(cli, ["--config", str(config), "ingest", BAD_URLS[0]], catch_exceptions=False)
+def test_cli_ingest_of_a_bad_url_says_so_in_one_line(tmp_path, run_cli):
+    config = ingest_config(tmp_path, tmp_path / "no-model")
+    result = run_cli(config, "ingest", BAD_URLS[0])
     assert result.exit_code == EXIT_FAILED
     assert "not a valid URL: Port out of range 0-65535" in result.stderr
     assert "Traceback" not in result.output
@@ -64,7 +64,7 @@ def test_a_damaged_ingest_log_is_set_aside(tmp_path, text):
 
 
 @pytest.mark.parametrize("fmt", ["txt", "srt", "vtt", "csv", "json"])
-def test_export_all_with_absurd_times_skips_names_and_keeps_the_rest(tmp_path, fmt):
+def test_export_all_with_absurd_times_skips_names_and_keeps_the_rest(tmp_path, fmt, run_cli):
     store = TranscriptStore(tmp_path / "transcripts")
     good = store.write(jfk_transcript("goodVideo01", youtube=False))
     bad = store.write(jfk_transcript(YOUTUBE_ID))
@@ -72,10 +72,8 @@ def test_export_all_with_absurd_times_skips_names_and_keeps_the_rest(tmp_path, f
     data["video"]["duration"] = 1e308  # metadata: read as unknown
     data["segments"][0]["end"] = 1e308  # a time: the file is corrupt
     bad.write_text(json.dumps(data), encoding="utf-8")
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "transcripts"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--config", str(config), "export", "--all", "-f", fmt, "-o", str(tmp_path / "out")],
-                                catch_exceptions=False)
+    config = write_config(tmp_path, paths={"transcripts": "transcripts"})
+    result = run_cli(config, "export", "--all", "-f", fmt, "-o", tmp_path / "out")
     assert result.exit_code == EXIT_FAILED, result.output
     assert f"{bad.name}: field 'end' must be a finite number of seconds from 0 to {MAX_SECONDS:.0f}" in result.stderr
     assert (tmp_path / "out" / f"transcripts-{fmt}.zip").is_file() and good.is_file()

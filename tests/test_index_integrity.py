@@ -11,14 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from archive.store import TranscriptStore
 from index.build import REBUILD_LOCK, rebuild, remove_leftovers, sync, update
 from index.errors import IndexDamaged
 from index.search import SearchIndex
 from tests.support.sample_transcripts import french_transcript, jfk_transcript
-from ui.cli import cli
 
 DAMAGED = "the search index is damaged: run `sessions index --rebuild`"
 
@@ -53,31 +51,27 @@ DAMAGE = {
 }
 
 
-def sessions(config: Path, *args: str):
-    return CliRunner().invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
-
-
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
-def test_a_damaged_index_is_named_by_search_and_status_and_repaired_by_index(archive, kind):
+def test_a_damaged_index_is_named_by_search_and_status_and_repaired_by_index(archive, kind, run_cli):
     index_dir = archive.parent / "index"
-    assert sessions(archive, "search", "country").exit_code == 0
+    assert run_cli(archive, "search", "country").exit_code == 0
     DAMAGE[kind](index_dir)
 
     with pytest.raises(IndexDamaged, match="damaged"):
         SearchIndex(index_dir)
-    result = sessions(archive, "search", "country")
+    result = run_cli(archive, "search", "country")
     assert result.exit_code == 1 and DAMAGED in result.stderr, result.output
     assert "Traceback" not in result.output
 
-    result = sessions(archive, "status")
+    result = run_cli(archive, "status")
     assert result.exit_code == 0 and DAMAGED in result.stdout, result.output
 
-    result = sessions(archive, "index")
+    result = run_cli(archive, "index")
     assert result.exit_code == 0, result.output
     assert "the search index was damaged" in result.stderr and "rebuilt index: 3 added" in result.stdout
-    result = sessions(archive, "search", "country")
+    result = run_cli(archive, "search", "country")
     assert result.exit_code == 0 and "2 session(s)" in result.stdout, result.output
-    assert "indexed:     3" in sessions(archive, "status").stdout
+    assert "indexed:     3" in run_cli(archive, "status").stdout
 
 
 def test_damage_found_mid_search_is_named_too(archive):
@@ -142,7 +136,7 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_a_killed_rebuilds_folder_is_removed_by_the_next_run(archive):
+def test_a_killed_rebuilds_folder_is_removed_by_the_next_run(archive, run_cli):
     index_dir = archive.parent / "index"
     leftover = index_dir.with_name(f"index.rebuild-{_dead_pid()}")
     leftover.mkdir()
@@ -150,7 +144,7 @@ def test_a_killed_rebuilds_folder_is_removed_by_the_next_run(archive):
     (leftover / REBUILD_LOCK).write_bytes(b"")
     old = index_dir.with_name(f"index.old-{_dead_pid()}")
     old.mkdir()
-    result = sessions(archive, "index")
+    result = run_cli(archive, "index")
     assert result.exit_code == 0, result.output
     assert not leftover.exists() and not old.exists()
     assert index_dir.is_dir() and "3 unchanged" in result.stdout

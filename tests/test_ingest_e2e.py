@@ -12,21 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from archive.store import TranscriptStore
 from index.build import indexed_sources, open_index
 from index.search import SearchIndex
 from ingest.ingest_log import IngestLock, IngestLog
-from tests.support.channel import feed_fixture, item, standard_items, write_config  # noqa: F401 - a fixture
+from tests.support.channel import ingest_config, item, standard_items
 from tests.support.media import REPO
-from ui.cli import cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-
-def ingest(config: Path, *args: str):
-    return CliRunner().invoke(cli, ["--config", str(config), "ingest", *args], catch_exceptions=False)
 
 
 def spawn(config: Path, *args: str) -> subprocess.Popen:
@@ -53,11 +48,11 @@ def assert_archive_consistent(root: Path, expected_ids: set[str]) -> None:
     assert indexed == {p.name: (store.read_path(p).video.id, TranscriptStore.checksum(p)) for p in files}
 
 
-def test_first_run_ingests_all_second_run_nothing_then_only_the_new_item(feed, tmp_path, tiny_en_model):
+def test_first_run_ingests_all_second_run_nothing_then_only_the_new_item(feed, tmp_path, tiny_en_model, run_cli):
     f = feed(standard_items())
-    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    config = ingest_config(tmp_path, tiny_en_model, urls=(f.url,))
 
-    first = ingest(config)
+    first = run_cli(config, "ingest")
     assert first.exit_code == 0, first.output
     assert "ingest: 3 new, 0 skipped, 0 failed" in first.stdout
     assert_archive_consistent(tmp_path, {"jfk-inaugural", "platforms", "ta-video"})
@@ -72,26 +67,26 @@ def test_first_run_ingests_all_second_run_nothing_then_only_the_new_item(feed, t
 
     requests = f.media_requests()
     mtimes = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "transcripts").iterdir()}
-    second = ingest(config)
+    second = run_cli(config, "ingest")
     assert second.exit_code == 0
     assert "ingest: 0 new, 3 skipped, 0 failed" in second.stdout
     assert f.media_requests() == requests, "a re-run downloads nothing"
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "transcripts").iterdir()} == mtimes
 
     f.add(item("platforms-again", "platforms.mp4", "Platforms, second session", 9))
-    third = ingest(config)
+    third = run_cli(config, "ingest")
     assert "ingest: 1 new, 3 skipped, 0 failed" in third.stdout
     assert f.media_requests() - requests == f.requests["media:platforms-again"] > 0
     assert_archive_consistent(tmp_path, {"jfk-inaugural", "platforms", "ta-video", "platforms-again"})
 
 
-def test_404_flaky_503_and_corrupt_items(feed, tmp_path, tiny_en_model):
+def test_404_flaky_503_and_corrupt_items(feed, tmp_path, tiny_en_model, run_cli):
     f = feed([item("gone", "jfk.m4a", "Removed session", 1, missing=True),
               item("flaky", "jfk.m4a", "Flaky server", 2, fail_times=2),
               item("corrupt", "corrupt.mp4", "Corrupt upload", 3),
               item("fine", "platforms.mp4", "Fine", 4)])
-    config = write_config(tmp_path, tiny_en_model, urls=(f.url,), retries=3, backoff=0.05)
-    result = ingest(config)
+    config = ingest_config(tmp_path, tiny_en_model, urls=(f.url,), retries=3, backoff=0.05)
+    result = run_cli(config, "ingest")
     assert result.exit_code == 1
     assert "ingest: 2 new, 0 skipped, 2 failed" in result.stdout
     assert "failed: gone (Removed session): not-found" in result.stderr
@@ -99,13 +94,13 @@ def test_404_flaky_503_and_corrupt_items(feed, tmp_path, tiny_en_model):
     assert f.requests["media:flaky"] >= 3  # two 503s, then the download
     assert_archive_consistent(tmp_path, {"flaky", "fine"})
 
-    status = json.loads(CliRunner().invoke(cli, ["--config", str(config), "status", "--json"]).output)
+    status = json.loads(run_cli(config, "status", "--json").output)
     assert {(x["id"], x["reason"]) for x in status["failures"]} == {("gone", "not-found"), ("corrupt", "damaged")}
     assert status["transcripts"] == 2 and status["indexed"] == 2
 
     # Failed videos are retried next run; the ones done are not touched again.
     f.update("gone", missing=False)
-    again = ingest(config)
+    again = run_cli(config, "ingest")
     assert "ingest: 1 new, 2 skipped, 1 failed" in again.stdout
     assert_archive_consistent(tmp_path, {"flaky", "fine", "gone"})
 
@@ -121,11 +116,11 @@ def _wait_for(predicate, timeout: float, proc: subprocess.Popen) -> None:
     raise AssertionError("timed out")
 
 
-def test_sigkill_mid_video_then_rerun_leaves_a_complete_consistent_archive(feed, tmp_path, tiny_en_model):
+def test_sigkill_mid_video_then_rerun_leaves_a_complete_consistent_archive(feed, tmp_path, tiny_en_model, run_cli):
     items = [item("jfk", "jfk.m4a", "One", 1), item("meeting", "meeting.m4a", "Two", 2),
              item("platforms", "platforms.mp4", "Three", 3)]
     f = feed(items)
-    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    config = ingest_config(tmp_path, tiny_en_model, urls=(f.url,))
     state = tmp_path / "data" / "state"
 
     def second_video_transcribing() -> bool:
@@ -148,7 +143,7 @@ def test_sigkill_mid_video_then_rerun_leaves_a_complete_consistent_archive(feed,
     store = TranscriptStore(tmp_path / "transcripts")
     assert store.exists("platforms") and not store.exists("meeting")
 
-    result = ingest(config)
+    result = run_cli(config, "ingest")
     assert result.exit_code == 0, result.output
     assert "ingest: 2 new, 1 skipped, 0 failed" in result.stdout
     assert_archive_consistent(tmp_path, {"jfk", "meeting", "platforms"})
@@ -157,7 +152,7 @@ def test_sigkill_mid_video_then_rerun_leaves_a_complete_consistent_archive(feed,
 
 def test_a_second_ingest_refuses_or_waits_and_two_at_once_corrupt_nothing(feed, tmp_path, tiny_en_model):
     f = feed([item("jfk", "jfk.m4a", "One", 1), item("platforms", "platforms.mp4", "Two", 2)])
-    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    config = ingest_config(tmp_path, tiny_en_model, urls=(f.url,))
     state = tmp_path / "data" / "state"
 
     with IngestLock(state):

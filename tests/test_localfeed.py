@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from demo.localfeed import LocalFeed, items_from_folder
-from tests.support.channel import channel_file, feed_fixture, item  # noqa: F401 - a fixture
+from tests.support.channel import channel_file, item
 from tests.support.media import MEDIA
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from archive.media_roots import check_local_media, record_media_root, recorded_media_roots
 from archive.records import Video
+from tests.support.configs import write_config
 from ui.web.player import player_source
 
 
@@ -27,8 +28,7 @@ def media_dir(tmp_path) -> Path:
 
 
 def _hostile_urls(tmp_path: Path, media_dir: Path) -> dict[str, str]:
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "transcripts"\n')
+    config = write_config(tmp_path, paths={"transcripts": "transcripts"})
     secret_mp4 = tmp_path / "secret.mp4"  # a media suffix, but outside the media folder
     secret_mp4.write_bytes(b"secret")
     (media_dir / "escape.mp4").symlink_to("/etc/passwd")

@@ -8,13 +8,11 @@ import threading
 import time
 
 import pytest
-from click.testing import CliRunner
 
 from ingest import source
 from ingest.errors import DownloadFailed
 from ingest.source import SourceOptions
-from tests.support.channel import write_config
-from ui.cli import cli
+from tests.support.channel import ingest_config
 
 # A name that never resolves (RFC 2606), as every host does on a machine without a network.
 NOWHERE = "http://nonexistent.invalid"
@@ -69,17 +67,14 @@ def test_a_loopback_port_nothing_listens_on_is_still_retried():
     assert (err.value.reason, err.value.transient) == ("network", True)
 
 
-def _ingest(config, *args):
-    return CliRunner().invoke(cli, ["--config", str(config), "ingest", *args], catch_exceptions=False)
-
 
 @pytest.mark.integration
 @pytest.mark.parametrize("dry_run", [False, True])
-def test_ingest_without_a_network_says_once_that_the_channel_cannot_be_reached(tmp_path, tiny_en_model, dry_run):
+def test_ingest_without_a_network_says_once_that_the_channel_cannot_be_reached(tmp_path, tiny_en_model, dry_run, run_cli):
     # Five retries with a 30 s backoff would wait 15 min per tab: the run must not wait at all.
-    config = write_config(tmp_path, tiny_en_model, retries=5, backoff=30.0, urls=TABS)
+    config = ingest_config(tmp_path, tiny_en_model, retries=5, backoff=30.0, urls=TABS)
     started = time.monotonic()
-    result = _ingest(config, *(["--dry-run"] if dry_run else []))
+    result = run_cli(config, "ingest", *(["--dry-run"] if dry_run else []))
     elapsed = time.monotonic() - started
     assert result.exit_code == 1
     assert "retrying" not in result.stderr
@@ -100,13 +95,13 @@ class _Always503(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.mark.integration
-def test_a_server_answering_503_keeps_its_backoff(tmp_path, tiny_en_model):
+def test_a_server_answering_503_keeps_its_backoff(tmp_path, tiny_en_model, run_cli):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Always503)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
-        config = write_config(tmp_path, tiny_en_model, retries=2, backoff=0.01, urls=(url,))
-        result = _ingest(config, "--dry-run")
+        config = ingest_config(tmp_path, tiny_en_model, retries=2, backoff=0.01, urls=(url,))
+        result = run_cli(config, "ingest", "--dry-run")
     finally:
         server.shutdown()
         server.server_close()

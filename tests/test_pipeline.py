@@ -23,7 +23,7 @@ from ingest.engines import EngineResult, TranscribeOptions
 from ingest.errors import EngineUnavailable, IngestError
 from ingest.ingest_log import FAILED, STORED, IngestLog
 from ingest.run_records import IngestOptions
-from tests.support.channel import feed_fixture, item, standard_items  # noqa: F401 - a fixture
+from tests.support.channel import item, standard_items
 from tests.support.media import media
 
 pytestmark = pytest.mark.integration  # real yt-dlp and HTTP on 127.0.0.1

@@ -13,7 +13,7 @@ from archive.records import Video
 from ingest import source
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
 from ingest.source import SourceOptions
-from tests.support.channel import feed_fixture, item, standard_items  # noqa: F401 - a fixture
+from tests.support.channel import item, standard_items
 from tests.support.media import MEDIA
 
 # -- YouTube URLs (no network) ---------------------------------------------------------------

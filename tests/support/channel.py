@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import textwrap
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from demo.localfeed import FeedItem, LocalFeed
+from tests.support import configs
 from tests.support.media import REPO, media
 
 CACHE = REPO / ".cache" / "test-channel"
@@ -84,34 +84,17 @@ def feed_fixture() -> Iterator:
         f.stop()
 
 
-def write_config(folder: Path, model: Path, *, retries: int = 3, backoff: float = 0.05,
-                 urls: tuple[str, ...] = ()) -> Path:
-    """A config.toml for a throwaway archive in `folder`, transcribing with a local model."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url_list = ", ".join(f'"{u}"' for u in urls)
-    path = folder / "config.toml"
-    path.write_text(textwrap.dedent(f"""\
-        [paths]
-        transcripts = "transcripts"
-        index = "data/index"
-        audio = "data/audio"
-        state = "data/state"
+def ingest_config(folder: Path, model: Path, *, retries: int = 3, backoff: float = 0.05,
+                  urls: tuple[str, ...] = ()) -> Path:
+    """A config.toml for a throwaway archive in `folder`, transcribing with a local model, no waits."""
+    return configs.write_config(
+        folder,
+        paths={"transcripts": "transcripts", "index": "data/index", "audio": "data/audio", "state": "data/state"},
+        channel={"urls": list(urls)},
+        transcribe={"engine": "faster-whisper", "model": model, "language": "en", "beam_size": 1, "vad": False},
+        ingest={"sleep_interval": 0.0, "max_sleep_interval": 0.0, "sleep_requests": 0.0, "retries": retries,
+                "retry_backoff": backoff},
+    )
 
-        [channel]
-        urls = [{url_list}]
 
-        [transcribe]
-        engine = "faster-whisper"
-        model = "{model}"
-        language = "en"
-        beam_size = 1
-        vad = false
-
-        [ingest]
-        sleep_interval = 0.0
-        max_sleep_interval = 0.0
-        sleep_requests = 0.0
-        retries = {retries}
-        retry_backoff = {backoff}
-        """), encoding="utf-8")
-    return path
+write_config = ingest_config  # the former name, kept for tests written against it

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archive.records import Transcript, Video
 from archive.store import TranscriptStore
+from tests.support.configs import write_config
 from tests.support.media import media
 
 
@@ -30,7 +31,7 @@ def local_copy(name: str, folder: Path) -> Path:
     return target
 
 
-def build_archive(root: Path, transcripts: list[Transcript]) -> Path:
+def build_archive(root: Path, transcripts: list[Transcript], *, results_limit: int = 20) -> Path:
     """transcripts/ + index/ + config.toml under `root`; returns the config path for SESSIONS_CONFIG."""
     from index.build import rebuild
 
@@ -38,15 +39,13 @@ def build_archive(root: Path, transcripts: list[Transcript]) -> Path:
     for transcript in transcripts:
         store.write(transcript)
     rebuild(store, root / "index")
-    config = root / "config.toml"
-    config.write_text(
-        '[paths]\ntranscripts = "transcripts"\nindex = "index"\naudio = "audio"\nstate = "state"\n'
-        'media_roots = ["media"]\n'
-        '[index]\nlead_in = 2.0\nhits_per_video = 5\nresults_limit = 20\n'
-        '[ui]\ntitle = "Session Search (test)"\n',
-        encoding="utf-8",
+    return write_config(
+        root,
+        paths={"transcripts": "transcripts", "index": "index", "audio": "audio", "state": "state",
+               "media_roots": ["media"]},
+        index={"lead_in": 2.0, "hits_per_video": 5, "results_limit": results_limit},
+        ui={"title": "Session Search (test)"},
     )
-    return config
 
 
 def long_clip(folder: Path, seconds: int) -> Path:
@@ -72,7 +71,4 @@ def channel_archive(root: Path, sessions: int = 60, minutes: float = 5.0, limit:
     for i in range(sessions):
         t = make_session(i, hours=minutes / 60)
         transcripts.append(replace(t, video=replace(t.video, media_url=str(clip))))
-    config = build_archive(root, transcripts)
-    text = config.read_text(encoding="utf-8").replace("results_limit = 20", f"results_limit = {limit}")
-    config.write_text(text, encoding="utf-8")
-    return config
+    return build_archive(root, transcripts, results_limit=limit)
