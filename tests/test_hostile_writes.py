@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from archive.errors import WriteFailed
 from archive.store import TranscriptStore, atomic_write_bytes
@@ -23,8 +22,9 @@ from archive.writes import writing
 from index.build import update
 from index.search import SearchIndex
 from ingest.ingest_log import IngestLock
+from tests.support.configs import write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, french_transcript, jfk_transcript
-from ui.cli import EXIT_FAILED, cli
+from ui.cli import EXIT_FAILED
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,14 +35,8 @@ def archive(tmp_path) -> Path:
     store.write(jfk_transcript())
     store.write(french_transcript())
     update(store, tmp_path / "index")
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "transcripts"\nindex = "index"\nstate = "state"\naudio = "audio"\n'
-                      '[transcribe]\nmodel = "no-such-model-folder/x"\n', encoding="utf-8")
-    return config
-
-
-def sessions(config: Path, *args: str):
-    return CliRunner().invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
+    return write_config(tmp_path, paths={"transcripts": "transcripts", "index": "index", "state": "state", "audio": "audio"},
+                        transcribe={"model": "no-such-model-folder/x"})
 
 
 def one_error_line(result, *needles: str) -> str:
@@ -78,22 +72,22 @@ def test_atomic_write_names_a_file_in_the_way(tmp_path):
 
 
 # -- export --------------------------------------------------------------------------------------
-def test_export_zip_name_taken_by_a_folder(archive, tmp_path):
+def test_export_zip_name_taken_by_a_folder(archive, tmp_path, run_cli):
     (tmp_path / "out" / "transcripts-srt.zip").mkdir(parents=True)
-    result = sessions(archive, "export", "--all", "-f", "srt", "-o", str(tmp_path / "out"))
+    result = run_cli(archive, "export", "--all", "-f", "srt", "-o", str(tmp_path / "out"))
     one_error_line(result, "transcripts-srt.zip", "a folder of that name is in the way")
     assert no_temp_files(tmp_path / "out")
 
 
 @pytest.mark.parametrize("out", ["/proc/hostile-export", "/proc/self/hostile"])
-def test_export_under_proc(archive, out):
-    result = sessions(archive, "export", YOUTUBE_ID, "-f", "vtt", "-o", out)
+def test_export_under_proc(archive, out, run_cli):
+    result = run_cli(archive, "export", YOUTUBE_ID, "-f", "vtt", "-o", out)
     one_error_line(result, f"cannot write {out}/{YOUTUBE_ID}.vtt")
 
 
-def test_export_into_a_folder_below_a_file(archive, tmp_path):
+def test_export_into_a_folder_below_a_file(archive, tmp_path, run_cli):
     (tmp_path / "afile").write_text("x")
-    result = sessions(archive, "export", YOUTUBE_ID, "forum-2024-fr", "-f", "csv", "-o", str(tmp_path / "afile" / "sub"))
+    result = run_cli(archive, "export", YOUTUBE_ID, "forum-2024-fr", "-f", "csv", "-o", str(tmp_path / "afile" / "sub"))
     one_error_line(result, "afile is a file, not a folder")
 
 
@@ -126,12 +120,11 @@ def test_full_disk_is_one_line_and_the_archive_stays_intact(archive, args):
 
 # -- ingest and transcribe -----------------------------------------------------------------------
 @pytest.mark.parametrize("command", ["ingest", "transcribe"])
-def test_unwritable_transcripts_stop_before_any_work(tmp_path, command):
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "/proc/hostile/transcripts"\nstate = "state"\naudio = "audio"\n'
-                      '[transcribe]\nmodel = "no-such-model-folder/x"\n', encoding="utf-8")
+def test_unwritable_transcripts_stop_before_any_work(tmp_path, command, run_cli):
+    config = write_config(tmp_path, paths={"transcripts": "/proc/hostile/transcripts", "state": "state", "audio": "audio"},
+                          transcribe={"model": "no-such-model-folder/x"})
     recording = REPO.parent / "shared" / "media" / "jfk.flac"
-    result = sessions(config, command, str(recording))
+    result = run_cli(config, command, str(recording))
     # The model is never loaded (it does not exist): the store is checked first.
     one_error_line(result, "cannot write /proc/hostile/transcripts")
 

@@ -10,17 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from archive.records import Transcript
 from archive.store import CORRUPT_DIR, TranscriptStore, encode_transcript
-from tests.support.channel import feed_fixture, item, write_config  # noqa: F401 - a fixture
+from tests.support.channel import ingest_config, item
 from tests.support.sample_transcripts import jfk_transcript
-from ui.cli import cli
-
-
-def sessions(config: Path, *args: str):
-    return CliRunner().invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
 
 
 def _as_made_by_config(video_id: str, model: Path) -> Transcript:
@@ -60,26 +54,26 @@ def test_a_good_file_is_replaced_as_before(tmp_path):
 
 
 @pytest.mark.integration
-def test_a_transcript_stored_but_never_logged_or_indexed_is_indexed_by_the_next_run(feed, tmp_path, tiny_en_model):
+def test_a_transcript_stored_but_never_logged_or_indexed_is_indexed_by_the_next_run(feed, tmp_path, tiny_en_model, run_cli):
     f = feed([item("a", "jfk.m4a", "Ask not", 1)])
-    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    config = ingest_config(tmp_path, tiny_en_model, urls=(f.url,))
     # What SIGKILL right after the atomic write leaves: the file, no log entry, nothing indexed.
     TranscriptStore(tmp_path / "transcripts").write(_as_made_by_config("a", tiny_en_model))
     assert not (tmp_path / "data" / "state").exists() and not (tmp_path / "data" / "index").exists()
 
-    result = sessions(config, "ingest")
+    result = run_cli(config, "ingest")
     assert result.exit_code == 0, result.output
     assert "0 new, 1 skipped" in result.output and "1 stored transcript(s) the index lacked were indexed" in result.output
     assert f.media_requests() == 0  # nothing downloaded or transcribed again
-    result = sessions(config, "search", "country", "--json")
+    result = run_cli(config, "search", "country", "--json")
     assert result.exit_code == 0, result.output
     assert [v["video"]["id"] for v in json.loads(result.stdout)["videos"]] == ["a"]
 
     # Whatever the log says: a log claiming "done" with the index emptied behind its back.
     (tmp_path / "data" / "index").rename(tmp_path / "gone")
-    result = sessions(config, "ingest")
+    result = run_cli(config, "ingest")
     assert result.exit_code == 0 and "1 stored transcript(s) the index lacked were indexed" in result.output
-    assert sessions(config, "search", "country").exit_code == 0
+    assert run_cli(config, "search", "country").exit_code == 0
 
 
 # -- point 4: a corrupt transcript is not "done" ---------------------------------------------------------
@@ -87,24 +81,24 @@ def test_a_transcript_stored_but_never_logged_or_indexed_is_indexed_by_the_next_
 
 @pytest.mark.integration
 @pytest.mark.slow  # transcribes jfk again with tiny.en
-def test_a_corrupt_transcript_is_listed_by_status_set_aside_and_transcribed_again(feed, tmp_path, tiny_en_model):
+def test_a_corrupt_transcript_is_listed_by_status_set_aside_and_transcribed_again(feed, tmp_path, tiny_en_model, run_cli):
     f = feed([item("a", "jfk.m4a", "Ask not", 1)])
-    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    config = ingest_config(tmp_path, tiny_en_model, urls=(f.url,))
     path = TranscriptStore(tmp_path / "transcripts").write(_as_made_by_config("a", tiny_en_model))
     good = path.read_bytes()
     cut = good[: len(good) * 2 // 3]  # the header (format, engine, model) is intact
     path.write_bytes(cut)
 
-    result = sessions(config, "status")
+    result = run_cli(config, "status")
     assert result.exit_code == 0, result.output
     assert "corrupt:     1 transcript file(s)" in result.stdout and f"{path}: invalid JSON" in result.stdout
-    assert json.loads(sessions(config, "status", "--json").stdout)["corrupt"][0]["file"] == str(path)
+    assert json.loads(run_cli(config, "status", "--json").stdout)["corrupt"][0]["file"] == str(path)
 
-    result = sessions(config, "ingest")
+    result = run_cli(config, "ingest")
     assert result.exit_code == 0, result.output
     assert "1 new, 0 skipped" in result.output
     store = TranscriptStore(tmp_path / "transcripts")
     assert store.read("a").segments  # a real transcript again
     assert [p.read_bytes() for p in store.set_aside_files()] == [cut]  # kept, not deleted
-    assert "corrupt:" not in sessions(config, "status").stdout
-    assert sessions(config, "search", "country").exit_code == 0
+    assert "corrupt:" not in run_cli(config, "status").stdout
+    assert run_cli(config, "search", "country").exit_code == 0
