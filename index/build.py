@@ -124,7 +124,14 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def documents(transcript: Transcript, checksum: str, source: str | None = None) -> list[dict]:
+def file_stamp(path: Path) -> list[int]:
+    """[size, mtime_ns] of a transcript file: while it is unchanged, `update` needs no checksum."""
+    st = Path(path).stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def documents(transcript: Transcript, checksum: str, source: str | None = None,
+              stamp: list[int] | None = None) -> list[dict]:
     """The Whoosh documents of one transcript: its video document, then its passages."""
     video = transcript.video
     date = S.date_key(video.upload_date)
@@ -143,6 +150,7 @@ def documents(transcript: Transcript, checksum: str, source: str | None = None) 
         S.PAYLOAD: {
             "video": video.to_dict(),
             "checksum": checksum,
+            "stamp": stamp,  # file_stamp of the file indexed (None: unknown, the checksum decides)
             "source": source or source_name(video.id),
             "lang": transcript.language,
             "duration": transcript.duration,
@@ -228,8 +236,8 @@ def _passage(window: list[Segment], lang: str):
 
 
 # -- writing --------------------------------------------------------------------------------
-def _add(writer, transcript: Transcript, checksum: str, source: str | None) -> None:
-    for doc in documents(transcript, checksum, source):
+def _add(writer, transcript: Transcript, checksum: str, source: str | None, stamp: list[int] | None = None) -> None:
+    for doc in documents(transcript, checksum, source, stamp):
         writer.add_document(**doc)
 
 
@@ -240,7 +248,8 @@ def _delete_video(writer, video_id: str) -> None:
 
 
 @writes_to("index_dir", reads_too=True)
-def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, source: str | None = None) -> None:
+def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, source: str | None = None,
+                     stamp: list[int] | None = None) -> None:
     """Add or replace one video's transcript in the index (created if missing). For ingestion.
 
     `checksum` is TranscriptStore.checksum of the file just written, so a later `update` sees it
@@ -250,7 +259,7 @@ def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, sou
     writer = _writer(ix)
     try:
         _delete_video(writer, transcript.video.id)
-        _add(writer, transcript, checksum, source)
+        _add(writer, transcript, checksum, source, stamp)
     except BaseException:
         writer.cancel()
         raise
@@ -259,13 +268,17 @@ def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, sou
 
 def indexed_sources(ix) -> dict[str, tuple[str, str]]:
     """{file name: (video id, checksum)} of every video document in the index."""
+    return {name: (vid, checksum) for name, (vid, checksum, _stamp) in _indexed(ix).items()}
+
+
+def _indexed(ix) -> dict[str, tuple[str, str, list[int] | None]]:
     from whoosh.query import Term
 
     out = {}
     with ix.searcher() as searcher:
         for docnum in searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)):
             p = searcher.stored_fields(docnum)[S.PAYLOAD]
-            out[p["source"]] = (p["video"]["id"], p["checksum"])
+            out[p["source"]] = (p["video"]["id"], p["checksum"], p.get("stamp"))
     return out
 
 
@@ -380,7 +393,8 @@ def _alive(pid: int) -> bool:
 
 def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batch: int) -> UpdateReport:
     """batch > 0: commit every `batch` changed transcripts; 0: one writer, one optimised commit."""
-    known = indexed_sources(ix)
+    indexed = _indexed(ix)
+    known = {name: (vid, checksum) for name, (vid, checksum, _stamp) in indexed.items()}
     files = store.files()
     names = {p.name for p in files}
     added, updated, unchanged, corrupt = [], [], [], []
@@ -400,8 +414,11 @@ def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batc
             _delete_video(get_writer(), known[name][0])
         for done, path in enumerate(files, 1):
             try:
-                checksum = TranscriptStore.checksum(path)
-                if known.get(path.name, ("", ""))[1] == checksum:
+                stamp = file_stamp(path)  # before reading: a later change shows as a new stamp next time
+                _vid, old_sum, old_stamp = indexed.get(path.name, ("", "", None))
+                # The file indexed, untouched since (same size and mtime): no need to hash it.
+                checksum = None if stamp == old_stamp else TranscriptStore.checksum(path)
+                if checksum is None or checksum == old_sum:
                     unchanged.append(path.name)
                 else:
                     transcript = store.read_file(path)
@@ -412,7 +429,7 @@ def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batc
                     else:
                         added.append(path.name)
                     _delete_video(w, transcript.video.id)
-                    _add(w, transcript, checksum, path.name)
+                    _add(w, transcript, checksum, path.name, stamp)
                     pending += 1
             except CorruptTranscript as exc:
                 corrupt.append((path.name, exc.reason))

@@ -215,3 +215,19 @@ def test_temp_files_dated_in_the_future_are_stale_too(tmp_path):
     os.utime(future, (next_year, next_year))
     assert store.remove_stale_temp_files(min_age=60) == 1
     assert not future.exists() and young.exists()
+
+
+def test_update_hashes_only_files_whose_size_or_mtime_changed(archive, monkeypatch):
+    index_dir = archive.parent / "index"
+    store = TranscriptStore(archive.parent / "transcripts")
+    update(store, index_dir)  # records every file's stamp
+    hashed = []
+    real = TranscriptStore.checksum
+    monkeypatch.setattr(TranscriptStore, "checksum", staticmethod(lambda p: hashed.append(p.name) or real(p)))
+    report = update(store, index_dir)
+    assert hashed == [] and len(report.unchanged) == 3
+    path = store.path_for("b")
+    path.write_bytes(path.read_bytes().replace(b"country", b"kountry"))  # same size, new mtime
+    report = update(store, index_dir)
+    assert hashed == ["b.json"] and report.updated == ("b.json",)
+    assert SearchIndex(index_dir).search("kountry").total_videos == 1

@@ -98,9 +98,10 @@ def index_hook(index_dir: Path):
 
     def on_stored(transcript: Any, path: Path) -> None:
         from archive.store import TranscriptStore
-        from index.build import index_transcript
+        from index.build import file_stamp, index_transcript
 
-        index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name)
+        stamp = file_stamp(path)
+        index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name, stamp=stamp)
 
     return on_stored
 
