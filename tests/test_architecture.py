@@ -84,3 +84,15 @@ def test_whoosh_stays_inside_index():
     importers = {str(p.relative_to(REPO)) for pkg in ("archive", "ingest", "ui") for p in product_modules(pkg)
                  if "whoosh" in imported_roots(p)}
     assert importers == set()
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in tests/support (fixtures as plugins in tests/conftest.py)."""
+    offenders = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.startswith("tests.test_") or name.startswith("tests.conftest") for name in names):
+                offenders.append(f"{path.relative_to(REPO)} imports {names[0]}")
+    assert offenders == []

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from archive.store import TranscriptStore
 from index.build import update
@@ -18,9 +17,10 @@ from index.search import SearchIndex
 from ingest import source
 from ingest.errors import DownloadFailed, NotMedia
 from ingest.transcribe import local_video
+from tests.support.configs import ARCHIVE, write_config
 from tests.support.index_data import transcript
 from tests.support.media import media
-from ui.cli import EXIT_FAILED, cli
+from ui.cli import EXIT_FAILED
 
 
 @pytest.fixture
@@ -31,9 +31,7 @@ def fifo(tmp_path) -> Path:
 
 
 def _config(folder: Path, model: str = "no-such-model-folder/x") -> Path:
-    config = folder / "config.toml"
-    config.write_text(f'[transcribe]\nmodel = "{model}"\nbeam_size = 1\n', encoding="utf-8")
-    return config
+    return write_config(folder, transcribe={"model": model, "beam_size": 1})
 
 
 def test_a_fifo_is_named_as_one(fifo, tmp_path):
@@ -54,10 +52,9 @@ def test_a_device_is_named_as_one(device):
 
 
 @pytest.mark.parametrize("which", ["fifo", "/dev/zero", "/dev/null"])
-def test_transcribe_says_what_the_path_is(tmp_path, fifo, which):
+def test_transcribe_says_what_the_path_is(tmp_path, fifo, which, run_cli):
     target = str(fifo) if which == "fifo" else which
-    result = CliRunner().invoke(cli, ["--config", str(_config(tmp_path)), "transcribe", target],
-                                catch_exceptions=False)
+    result = run_cli(_config(tmp_path), "transcribe", target)
     assert result.exit_code == EXIT_FAILED
     assert ("named pipe (FIFO)" if which == "fifo" else "character device") in result.stderr
     assert "not a valid URL" not in result.stderr and "is a folder" not in result.stderr
@@ -84,25 +81,22 @@ def test_since_after_until_is_swapped_and_said(si):
     assert "'since' date (2025-01-01) was after the 'until' date (2020-01-01): they were swapped" in result.notice
 
 
-def test_cli_search_with_dates_reversed_says_so(si):
-    config = si / "config.toml"
-    config.write_text('[paths]\nindex = "index"\ntranscripts = "transcripts"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--config", str(config), "search", "peer", "--since", "2025-01-01",
-                                      "--until", "2020-01-01"], catch_exceptions=False)
+def test_cli_search_with_dates_reversed_says_so(si, run_cli):
+    config = write_config(si, paths=ARCHIVE)
+    result = run_cli(config, "search", "peer", "--since", "2025-01-01", "--until", "2020-01-01")
     assert result.exit_code == 0
     assert "note: The 'since' date (2025-01-01) was after the 'until' date" in result.stdout
     assert "1 session(s)" in result.stdout
 
 
 @pytest.mark.slow
-def test_ingest_with_a_language_the_model_cannot_do_stops_at_once(tmp_path, tiny_en_model):
+def test_ingest_with_a_language_the_model_cannot_do_stops_at_once(tmp_path, tiny_en_model, run_cli):
     folder = tmp_path / "recordings"
     folder.mkdir()
     shutil.copyfile(media("jfk.flac"), folder / "a.flac")
     shutil.copyfile(media("pv_test_en.wav"), folder / "b.wav")
     config = _config(tmp_path, str(tiny_en_model))
-    result = CliRunner().invoke(cli, ["--config", str(config), "ingest", str(folder), "--language", "fr"],
-                                catch_exceptions=False)
+    result = run_cli(config, "ingest", folder, "--language", "fr")
     assert result.exit_code == EXIT_FAILED
     assert "English-only: it cannot transcribe 'fr'" in result.stderr
     assert result.stderr.count("English-only") == 1  # once for the run, not once per video
