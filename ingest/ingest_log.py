@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from archive import safejson
 from archive.store import TranscriptStore, atomic_write_bytes
 from archive.writes import writing
 from ingest.errors import IngestLocked
+
+log = logging.getLogger("sessions.ingest")
 
 LOG_NAME = "ingest_log.json"
 LOCK_NAME = "ingest.lock"
@@ -91,10 +94,13 @@ class IngestLog:
                     for r in data.get("runs") or ()]
         except FileNotFoundError:
             return cls(path)
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError) as exc:
             # Bad JSON, too deep, or not our shape. The log is a convenience, never the source of truth:
-            # a damaged one is set aside, not fatal.
-            path.replace(path.with_name(path.name + f".damaged-{int(time.time())}"))
+            # a damaged one is set aside, not fatal; but someone may want to look at it.
+            aside = path.with_name(path.name + f".damaged-{int(time.time())}")
+            path.replace(aside)
+            log.warning("the ingest log %s was damaged (%s): set aside as %s; starting a new one "
+                        "(done transcripts are still skipped: the store is the truth)", path, exc, aside.name)
             return cls(path)
         return cls(path, videos, runs)
 

@@ -11,6 +11,7 @@ about downloads may come from the download thread. Never prints, never exits.
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import re
 import shutil
@@ -51,6 +52,7 @@ from ingest.run_records import (
 
 INFLIGHT = ".inflight"  # downloads in progress live here; wiped at the start of every run
 
+logger = logging.getLogger("sessions.ingest")
 
 # -- running -------------------------------------------------------------------------------
 
@@ -63,8 +65,9 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     before it was indexed or logged is searchable again: the store and the index are the truth,
     the log only a cache. Without it, the log's "stored" entries are handed to `on_stored` again.
     """
-    emit = on_event or (lambda e: None)
+    emit = _logged(on_event)
     started = time.monotonic()
+    logger.info("ingest run: %s", ", ".join(map(str, sources)))
     source.check_youtube_ready(list(sources))
     matcher = compile_match(options.match)  # a bad --match fails before the lock and the log are touched
     # A GPU asked for and missing fails before any download. Only for an engine still to be loaded
@@ -81,8 +84,10 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
                                   catch_up)
         except BaseException as exc:
             # The log may be on the same full disk: the error being raised is the one to report.
+            why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            logger.error("ingest run stopped: %s", why)
             with contextlib.suppress(SessionsError):
-                log.stop_run(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+                log.stop_run(why)
             raise
 
 
@@ -109,6 +114,9 @@ def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore,
         elapsed=time.monotonic() - started,
         reindexed=reindexed,
     )
+    logger.info("ingest run finished: %d new, %d skipped, %d failed, %.0f s of audio in %.1f s",
+                len(report.stored), report.skipped, len(report.failed) + len(report.listing_failures),
+                report.audio_seconds, report.elapsed)
     log.finish_run(new=len(report.stored), skipped=report.skipped,
                    failed=len(report.failed) + len(report.listing_failures),
                    audio_seconds=report.audio_seconds, elapsed=report.elapsed)
@@ -357,3 +365,32 @@ def transcribe_audio(engine: Transcriber, audio: Path, video: Video,
     from ingest.transcribe import transcribe_file
 
     return transcribe_file(audio, engine, video=video, on_progress=on_progress)
+
+
+def _logged(on_event: OnEvent | None) -> OnEvent:
+    """Every event also goes to the "sessions.ingest" log (progress ticks at debug level)."""
+
+    def emit(event: Any) -> None:
+        _log_event(event)
+        if on_event is not None:
+            on_event(event)
+
+    return emit
+
+
+def _log_event(event: Any) -> None:
+    if isinstance(event, Listed):
+        plan = event.plan
+        logger.info("plan: %d new, %d to retry, %d already done, %d left out, %d source(s) not listed",
+                    len(plan.new), len(plan.retries), len(plan.done), plan.filtered_out, len(plan.listing_failures))
+    elif isinstance(event, DownloadStarted):
+        logger.info("downloading %s (%s) [%d/%d]", event.video.id, event.video.title, event.position, event.total)
+    elif isinstance(event, TranscribeStarted):
+        logger.info("transcribing %s (%s) [%d/%d]", event.video.id, event.video.title, event.position, event.total)
+    elif isinstance(event, VideoStored):
+        logger.info("stored %s: %d segments, %s, %.0f s of audio → %s", event.video.id, event.segments,
+                    event.language or "no speech", event.audio_seconds, event.path)
+    elif isinstance(event, VideoFailed):
+        logger.warning("failed %s (%s): %s: %s", event.video.id, event.video.title, event.reason, event.message)
+    elif isinstance(event, (DownloadProgressed, TranscribeProgressed)):
+        logger.debug("%s: %s of %s", event.video.id, event.done, event.total)

@@ -5,6 +5,7 @@ Reads, never writes; also the retry-with-backoff used for every request to a sou
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from ingest.errors import DownloadFailed, IngestError
 from ingest.ingest_log import FAILED, IngestLog
 from ingest.run_records import Failure, IngestOptions, OnEvent, Plan, Retrying
 
+logger = logging.getLogger("sessions.ingest")
 
 def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, options: IngestOptions,
                 on_event: OnEvent | None = None, log: IngestLog | None = None,
@@ -45,10 +47,12 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
         try:
             videos = with_retries(lambda u=url: source.list_videos(u, options.source), options, None, url, emit)
         except DownloadFailed as exc:
+            logger.warning("could not list %s: %s (%s)", url, exc, exc.reason)
             listing_failures.append(Failure(url, url, exc.reason, str(exc)))
             if exc.reason == source.UNREACHABLE and host:
                 unreachable[host] = exc
             continue
+        logger.info("listed %s: %d recording(s)", url, len(videos))
         for v in videos:
             if v.id not in seen:
                 seen.add(v.id)
@@ -121,5 +125,6 @@ def with_retries(call: Callable[[], Any], options: IngestOptions, video: Video |
                 raise
             delay = options.retry_backoff * (2 ** attempt)
             attempt += 1
+            logger.info("retrying %s in %.1f s (%s, attempt %d)", what, delay, exc.reason, attempt)
             emit(Retrying(video, what, attempt, delay, exc.reason))
             time.sleep(delay)

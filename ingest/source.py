@@ -10,6 +10,7 @@ yt_dlp is imported lazily so that `sessions --help`, `status` and the index star
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 import shutil
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from archive.options import Options
 from archive.records import Video, within_recording
 from archive.writes import writing
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing, kind_of_path
+
+log = logging.getLogger("sessions.ingest")
 
 # Called with (bytes done, total bytes or None).
 DownloadProgress = Callable[[int, int | None], None]
@@ -298,23 +301,24 @@ def _downloaded_path(info: dict[str, Any], dest_dir: Path, stem: str) -> Path:
 
 # -- yt-dlp calls and error classification -------------------------------------------------
 
-class _QuietLogger:
-    """yt-dlp's messages stay inside: errors come back as exceptions, progress through hooks."""
+class YtDlpLog:
+    """yt-dlp's messages go to the "sessions.ingest" log, never straight to the terminal.
 
-    def __init__(self) -> None:
-        self.warnings: list[str] = []
+    Its warnings (a format fallback, a throttled request, a missing JS runtime) are warnings there;
+    its errors come back as exceptions too, so they are logged at debug level, like its chatter.
+    """
 
     def debug(self, msg: str) -> None:
-        pass
+        log.debug("yt-dlp: %s", msg)
 
     def info(self, msg: str) -> None:
-        pass
+        log.debug("yt-dlp: %s", msg)
 
     def warning(self, msg: str) -> None:
-        self.warnings.append(msg)
+        log.warning("yt-dlp: %s", _clean_message(msg.removeprefix("WARNING: ")))
 
     def error(self, msg: str) -> None:
-        pass
+        log.debug("yt-dlp error (raised as an exception too): %s", msg)
 
 
 def ydl_params(options: SourceOptions, *, flat: bool, dest: Path | None = None,
@@ -326,7 +330,7 @@ def ydl_params(options: SourceOptions, *, flat: bool, dest: Path | None = None,
         "quiet": True,
         "no_warnings": True,
         "noprogress": True,
-        "logger": _QuietLogger(),
+        "logger": YtDlpLog(),
         "socket_timeout": options.socket_timeout,
         "retries": options.retries,
         "fragment_retries": options.retries,

@@ -29,7 +29,7 @@ from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import EngineUnavailable, ModelUnavailable
 
 ENGINE_NAME = "openai-whisper"
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("sessions.ingest")
 _COMPUTE = {"cpu": "float32", "cuda": "float16"}
 
 

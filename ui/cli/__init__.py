@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -51,15 +52,26 @@ class LazyGroup(click.Group):
     envvar="SESSIONS_CONFIG",
     help="Config file (default: config.toml at the project root; env SESSIONS_CONFIG).",
 )
+@click.option("-v", "--verbose", count=True,
+              help="Show what happens as log lines on stderr (-v: info, -vv: debug, yt-dlp's messages too).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Append the log lines (with times) to this file, whatever -v says.")
 @click.pass_context
-def cli(ctx: click.Context, config_file: str | None) -> None:
+def cli(ctx: click.Context, config_file: str | None, verbose: int, log_file: Path | None) -> None:
     """Session Search: a searchable archive of UCLG Learning's recorded sessions.
 
     Typical use: `sessions ingest` (new videos of the channel → transcripts → index),
     then `sessions serve` (the search UI) or `sessions search "peer learning"`.
     """
+    from ui.cli.logs import setup_logging, stop_logging
+
     ctx.ensure_object(dict)
     ctx.obj["config_file"] = config_file
+    try:
+        setup_logging(verbose, log_file)
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {log_file}: {exc.strerror or exc}", param_hint="--log-file") from None
+    ctx.call_on_close(stop_logging)
 
 
 def load_cli_config(ctx: click.Context):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from ui.web.results_view import render_results
 from ui.web.session_view import render_session
 from ui.web.state import SearchState
 from ui.web.text import md_text
+
+log = logging.getLogger("sessions.ui")
 
 TIPS = ('Tips: "exact phrase" · housing OR vivienda · climate NOT finance · particip* · goverment~ (typos) '
         "· one query searches English, French and Spanish sessions")
@@ -80,7 +83,9 @@ def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):
     try:
         marks = index.highlighter(state.q)  # compiled once for every line of the transcript
         ids = index.matching_segments(marks, state.v)
-    except SessionsError:
+    except SessionsError as exc:
+        # The transcript still shows, unmarked; why the marks are missing goes to the log.
+        log.warning("could not highlight %r in session %s: %s", state.q, state.v, exc)
         return set(), None
     return ids, lambda text: marks.spans(text, hits.language)
 
