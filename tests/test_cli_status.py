@@ -42,7 +42,7 @@ def test_counts_last_run_failures_and_json(tmp_path, run_cli):
     result = run_cli(config, "status")
     assert result.exit_code == 0
     assert "transcripts: 2" in result.output and "indexed:     1" in result.output
-    assert "finished: 1 new, 0 skipped, 1 failed, 2.00 h transcribed" in result.output
+    assert "finished: 1 new, 0 skipped, 1 failed, 2 h of audio transcribed" in result.output
     assert "failures:    1 (retried on the next run)" in result.output
     assert "gone  Removed <talk>  not-found: HTTP Error 404: Not Found  (failed 1x" in result.output
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
+from ui.cli.amounts import audio_length, elapsed
 from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
 
 
@@ -146,7 +147,7 @@ def print_summary(report: Any, err: bool = False) -> None:
         click.echo(f"failed: {f.id} ({f.title}): {f.reason}: {f.message}", err=True)
     failed = len(report.failed) + len(report.listing_failures)
     line = (f"ingest: {len(report.stored)} new, {report.skipped} skipped, {failed} failed, "
-            f"{report.audio_seconds / 3600:.2f} h transcribed, in {_duration(report.elapsed)}")
+            f"{audio_length(report.audio_seconds)} of audio transcribed, in {elapsed(report.elapsed)}")
     if report.reindexed:
         line += f" ({report.reindexed} stored transcript(s) the index lacked were indexed)"
     click.echo(line, err=err)
@@ -172,14 +173,6 @@ def listing_failure_lines(failures: Any, prefix: str) -> list[str]:
     return lines
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    m, s = divmod(int(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
-
-
 def _retries_on_stderr(event: Any) -> None:
     """--dry-run: listing has no bars, but a retry wait must not look like a hang."""
     from ingest import run_records as p
@@ -193,21 +186,27 @@ def _failures_only(event: Any) -> None:
 
 
 class Progress:
-    """tqdm bars on stderr: the whole run (videos, with ETA), the current download and transcription.
+    """Progress on stderr. On a terminal: tqdm bars for the whole run (videos, with ETA), the current
+    download and transcription. Elsewhere (a log file, cron, a pipe) bars are off and each video
+    gets one plain line when it starts and one when it ends, so a log never falls silent for minutes.
 
     Download events come from the pipeline's download thread, hence the lock.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, plain: bool | None = None) -> None:
         self._lock = threading.Lock()
+        self.plain = not sys.stderr.isatty() if plain is None else plain
         self.overall: Any = None
         self.download: Any = None
         self.transcribe: Any = None
+        self._started: dict[str, tuple[int, int, float]] = {}  # video id → (position, total, monotonic start)
 
     def handle(self, event: Any) -> None:
         from ingest import run_records as p
 
         with self._lock:
+            if self.plain:
+                self._plain_line(event)
             if isinstance(event, p.Listed):
                 self._listed(event.plan)
             elif isinstance(event, p.DownloadStarted):
@@ -231,10 +230,32 @@ class Progress:
                 self.transcribe.n = round(event.done, 1)
                 self.transcribe.refresh()
             elif isinstance(event, (p.VideoStored, p.VideoFailed)):
-                if isinstance(event, p.VideoFailed):
+                if isinstance(event, p.VideoFailed) and not self.plain:
                     self._write(f"failed: {event.video.id} ({event.video.title}): {event.reason}")
                 if self.overall is not None:
                     self.overall.update(1)
+
+    def _plain_line(self, event: Any) -> None:
+        """[2/8] started / done / failed lines: what a log or cron mail shows instead of bars."""
+        import time
+
+        from ingest import run_records as p
+
+        if isinstance(event, p.DownloadStarted) and event.video.id not in self._started:
+            self._started[event.video.id] = (event.position, event.total, time.monotonic())
+            length = f", {audio_length(event.video.duration)} of audio" if event.video.duration else ""
+            self._write(f"[{event.position}/{event.total}] started: {event.video.id} ({event.video.title}){length}")
+        elif isinstance(event, (p.VideoStored, p.VideoFailed)):
+            position, total, since = self._started.pop(event.video.id, (0, 0, time.monotonic()))
+            where = f"[{position}/{total}] " if position else ""
+            took = elapsed(time.monotonic() - since)
+            if isinstance(event, p.VideoStored):
+                said = f", {event.language}" if event.language else ", nothing said"
+                self._write(f"{where}done: {event.video.id}: {audio_length(event.audio_seconds)} of audio, "
+                            f"{event.segments} segments{said}, in {took}")
+            else:
+                self._write(f"{where}failed: {event.video.id} ({event.video.title}): {event.reason}: "
+                            f"{(event.message.splitlines() or [''])[0]}, after {took}")
 
     def _listed(self, plan: Any) -> None:
         from tqdm import tqdm

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ui.cli import domain_errors, load_cli_config
+from ui.cli.amounts import audio_length
 
 
 @click.command()
@@ -45,7 +46,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     else:
         when = run["finished"] or run["started"]
         click.echo(f"last run:    {when}  {run['status']}: {run['new']} new, {run['skipped']} skipped, "
-                   f"{run['failed']} failed, {run['audio_seconds'] / 3600:.2f} h transcribed, "
+                   f"{run['failed']} failed, {audio_length(run['audio_seconds'])} of audio transcribed, "
                    f"{run['elapsed']:.1f} s")
     failures = info["failures"]
     click.echo(f"failures:    {len(failures)}" + (" (retried on the next run)" if failures else ""))
