@@ -36,6 +36,9 @@ class TranscribeOptions(Options):
     # A model name (downloaded normally on a user's machine) or a local model folder / checkpoint.
     model: str = name_or_path("small")
     language: str | None = None  # None: detect per recording
+    # The languages the archive expects: a window detected as another one is re-ranked to the most
+    # probable of these (ingest/engines/languages.py); empty: any language.
+    languages: tuple[str, ...] = ("en", "fr", "es")
     # "auto": CUDA when the engine sees a GPU, else CPU; "cuda" without a GPU is DeviceUnavailable.
     device: str = "auto"
     compute_type: str = "auto"  # "auto" or "": int8 on CPU, float16 on a GPU (faster-whisper)

@@ -11,7 +11,7 @@ its second half: detecting once from the first 30 s dropped the German half of
 multilingual.mp3 with `base`; per-window detection with `condition_on_previous_text=False`
 transcribed both halves (an English prompt otherwise pulls the next window back to English
 or to silence). Each Segment records the language of its window; an unsure guess is
-re-ranked towards the channel's languages (ingest/engines/languages.py).
+re-ranked to the languages the archive expects (`languages` option, ingest/engines/languages.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from archive.records import Segment, TranscriptionInfo
 from ingest.audio import SAMPLE_RATE, stream_audio
 from ingest.engines import DeviceChoice, EngineResult, ProgressCallback, TranscribeOptions
 from ingest.engines.devices import pick_device
-from ingest.engines.languages import check_forced_language, prefer_channel_languages
+from ingest.engines.languages import check_forced_language, check_languages, choose_language
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import ModelUnavailable
 from ingest.pieces import pieces_at_silence
@@ -55,6 +55,7 @@ def create(options: TranscribeOptions) -> FasterWhisperTranscriber:
     except Exception as exc:  # huggingface_hub and ctranslate2 raise many unrelated types
         raise ModelUnavailable(_load_failure(options.model, exc)) from exc
     check_forced_language(options.language, options.model, model.model.is_multilingual, _all_languages())
+    check_languages(options.languages, _all_languages())
     return FasterWhisperTranscriber(model, options, choice)
 
 
@@ -74,7 +75,7 @@ class FasterWhisperTranscriber:
         self._pipeline: Any = None  # BatchedInferencePipeline, made on first use
         # Every language decision of faster-whisper goes through model.model.detect_language:
         # wrapping it lets us prefer the channel's languages and learn each window's language.
-        self._languages = _LanguageChooser(model.model)
+        self._languages = _LanguageChooser(model.model, options.languages)
         model.model = self._languages
 
     @property
@@ -166,8 +167,10 @@ class FasterWhisperTranscriber:
 class _LanguageChooser:
     """Stands in for the CTranslate2 model: passes everything through, re-ranks language guesses."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, expected: tuple[str, ...]):
         self._inner = inner
+        self._expected = expected
+        self._previous: str | None = None  # the language chosen for the window before
         self.current: str | None = None  # sequential: the window being decoded
         self.batch: list[str] | None = None  # batched: one per window of the last batch
         self._queued: deque[str | None] = deque()  # batched: one per segment not yet read
@@ -176,6 +179,7 @@ class _LanguageChooser:
         return getattr(self._inner, name)
 
     def reset(self) -> None:
+        self._previous = None
         self.current = None
         self.batch = None
         self._queued.clear()
@@ -194,8 +198,12 @@ class _LanguageChooser:
     def detect_language(self, *args: Any, **kwargs: Any) -> list[list[tuple[str, float]]]:
         results = self._inner.detect_language(*args, **kwargs)
         # CTranslate2 names languages by token ("<|fr|>"): strip to codes to re-rank, then put back.
-        ranked = [[(f"<|{code}|>", p) for code, p in prefer_channel_languages([(t[2:-2], p) for t, p in r])]
-                  for r in results]
+        ranked = []
+        for r in results:  # one per window, in the order of the recording
+            chosen = choose_language([(t[2:-2], p) for t, p in r], self._expected, self._previous)
+            if chosen:
+                self._previous = chosen[0][0]
+            ranked.append([(f"<|{code}|>", p) for code, p in chosen])
         if ranked and ranked[0]:
             self.current = ranked[0][0][0][2:-2]
         self.batch = [r[0][0][2:-2] if r else None for r in ranked]

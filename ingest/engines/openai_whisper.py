@@ -8,7 +8,7 @@ writes it), else from the official table when its dimensions match one official 
 (whisper.load_model leaves them at a generic default, which degrades word times).
 
 Differences from faster-whisper, by nature of the package: no VAD; the language is detected
-once from the first 30 s (re-ranked towards the channel's languages when unsure, like the
+once from the first 30 s (chosen among the expected `languages` like the
 other engine), so a mid-file language switch is not followed — use faster-whisper for such
 recordings; progress is reported at start and end only (openai-whisper has no callback).
 """
@@ -24,7 +24,7 @@ from archive.records import Segment, TranscriptionInfo
 from ingest.audio import SAMPLE_RATE, load_audio
 from ingest.engines import DeviceChoice, EngineResult, ProgressCallback, TranscribeOptions
 from ingest.engines.devices import pick_device
-from ingest.engines.languages import check_forced_language, prefer_channel_languages
+from ingest.engines.languages import check_forced_language, check_languages, choose_language
 from ingest.engines.timing import clean_words, make_segment
 from ingest.errors import EngineUnavailable, ModelUnavailable
 
@@ -54,6 +54,7 @@ def create(options: TranscribeOptions) -> OpenAIWhisperTranscriber:
     from whisper.tokenizer import LANGUAGES
 
     check_forced_language(options.language, options.model, model.is_multilingual, LANGUAGES)
+    check_languages(options.languages, LANGUAGES)
     return OpenAIWhisperTranscriber(model.to(choice.device).eval(), options, choice)
 
 
@@ -143,7 +144,7 @@ class OpenAIWhisperTranscriber:
         mel = whisper.log_mel_spectrogram(clip, self._model.dims.n_mels).to(self._model.device)
         with torch.inference_mode():
             _, probs = self._model.detect_language(mel)
-        ranked = prefer_channel_languages(sorted(probs.items(), key=lambda kv: kv[1], reverse=True))
+        ranked = choose_language(sorted(probs.items(), key=lambda kv: kv[1], reverse=True), self.options.languages)
         return ranked[0][0], round(float(ranked[0][1]), 4)
 
 
