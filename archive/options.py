@@ -14,8 +14,10 @@ key is adding a field. Field markers:
 `X | None` fields take "" for None (TOML has no null). Relative `Path` values, given or default,
 resolve against `base` (the config file's folder) when one is passed.
 
-Range checks belong in a class's `validate()` (called on every construction): raise
-`InvalidOption(key, message)`; from_dict turns it into a ConfigError naming the section and key.
+Ranges are declared on the fields with `archive.settings.setting(default, min=…, max=…, choices=…,
+pattern=…, check=…)`; `validate()` (called on every construction) checks them, and a class adds
+rules that span fields by overriding it (calling super().validate() first). A value out of range
+raises `InvalidOption(key, message)`; from_dict turns it into a ConfigError naming the section and key.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
+from archive import settings
 from archive.errors import SessionsError
+from archive.settings import setting
 
 _KEY = "options.key"  # metadata: False for a field that is not a config key
 _INLINE = "options.inline"
@@ -55,8 +59,8 @@ def inline(cls: type) -> Any:
     return dataclasses.field(default_factory=cls, metadata={_INLINE: True})
 
 
-def name_or_path(default: str) -> Any:
-    return dataclasses.field(default=default, metadata={_NAME_OR_PATH: True})
+def name_or_path(default: str, **bounds: Any) -> Any:
+    return setting(default, metadata={_NAME_OR_PATH: True}, **bounds)
 
 
 class Options:
@@ -66,7 +70,9 @@ class Options:
         self.validate()
 
     def validate(self) -> None:
-        """Raise InvalidOption(key, message) for a value out of range (none by default)."""
+        """Raise InvalidOption(key, message) for a value outside its field's range (archive.settings)."""
+        for key, problem in settings.problems(self):
+            raise InvalidOption(key, problem)
 
     @classmethod
     def config_keys(cls) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.options import InvalidOption, Options, not_a_key
+from archive.settings import setting
 from index.results import SearchFilters, SortOrder
 
 SORT_ORDERS = ("relevance", "date", "date-asc")
@@ -17,10 +18,12 @@ class SearchOptions(Options):
     filters: SearchFilters = not_a_key(factory=SearchFilters)
     sort: SortOrder = not_a_key("relevance")
     # [index] config keys: how results are shaped.
-    results_limit: int = 20  # sessions returned
-    hits_per_video: int = 5  # best moments per session
-    lead_in: float = 2.0  # seconds played before the first matched word
+    results_limit: int = setting(20, min=1, max=10_000)  # sessions returned
+    hits_per_video: int = setting(5, min=1, max=1000)  # best moments per session
+    # Seconds played before the first matched word; a negative one would jump past the word.
+    lead_in: float = setting(2.0, min=0, max=60, unit="s")
 
     def validate(self) -> None:
+        super().validate()
         if self.sort not in SORT_ORDERS:
             raise InvalidOption("sort", f"unknown sort {self.sort!r} (one of: {', '.join(SORT_ORDERS)})")

@@ -13,6 +13,7 @@ from typing import Any
 
 from archive.options import Options, inline, not_a_key
 from archive.records import Transcript, Video
+from archive.settings import setting
 from ingest.engines import TranscribeOptions, Transcriber
 from ingest.source import SourceOptions
 
@@ -29,8 +30,9 @@ class IngestOptions(Options):
 
     source: SourceOptions = inline(SourceOptions)
     keep_audio: bool = False
-    retries: int = 5  # transient failures (timeouts, 429, 5xx) per listing or download
-    retry_backoff: float = 2.0  # seconds, doubled after each retry
+    retries: int = setting(5, min=0, max=100)  # transient failures (timeouts, 429, 5xx) per listing or download
+    # Seconds, doubled after each retry (1e308 overflowed the wait).
+    retry_backoff: float = setting(2.0, min=0, max=3600, unit="s")
     overlap: bool = True  # download the next video while the current one is transcribed
     # Wired from other sections.
     transcribe: TranscribeOptions = not_a_key(factory=TranscribeOptions)

@@ -24,6 +24,7 @@ from archive.ids import safe_stem
 from archive.links import youtube_id_from_url
 from archive.options import Options
 from archive.records import Video, within_recording
+from archive.settings import setting
 from archive.writes import writing
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing, kind_of_path
 
@@ -46,15 +47,15 @@ _NOT_YET_RECORDED = {"is_upcoming", "is_live", "post_live"}
 class SourceOptions(Options):
     """How yt-dlp lists and downloads; its keys live in the config's [ingest] section (inline there)."""
 
-    audio_format: str = "bestaudio/best"
+    audio_format: str = setting("bestaudio/best", pattern=r"\S+")
     extract_audio: bool = True  # keep only the audio track (stream copy when possible; needs ffmpeg)
-    sleep_interval: float = 0.0
-    max_sleep_interval: float = 0.0
-    sleep_requests: float = 0.0
-    rate_limit: str = ""  # e.g. "2M"
+    sleep_interval: float = setting(0.0, min=0, max=3600, unit="s")  # between downloads (min of a random range)
+    max_sleep_interval: float = setting(0.0, min=0, max=3600, unit="s")
+    sleep_requests: float = setting(0.0, min=0, max=3600, unit="s")  # between metadata requests
+    rate_limit: str = setting("", pattern=r"(\d+(\.\d+)?[kKmMgGtTpP]?)?")  # bytes/s, e.g. "2M"; "" = unlimited
     cookies_file: str = ""
-    socket_timeout: float = 30.0
-    retries: int = 5  # yt-dlp's own retries inside one download
+    socket_timeout: float = setting(30.0, min=1, max=3600, unit="s")
+    retries: int = setting(5, min=0, max=100)  # yt-dlp's own retries inside one download
     approximate_dates: bool = True  # YouTube flat listings get upload dates (youtubetab approximate_date)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from archive.options import InvalidOption
 from archive.records import TranscriptionInfo
 from ingest.engines import DeviceChoice, TranscribeOptions, choose_device
 from ingest.engines.devices import pick_device
@@ -28,7 +29,8 @@ def test_forced_cuda_without_a_gpu_is_one_clear_error():
 
 
 def test_unknown_device_is_named():
-    with pytest.raises(DeviceUnavailable, match="unknown device 'tpu'"):
+    # Refused when the options are made (config or library), before any engine is asked.
+    with pytest.raises(InvalidOption, match="device: must be one of 'auto', 'cpu', 'cuda', got 'tpu'"):
         pick_device(TranscribeOptions(device="tpu"), 0)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.options import InvalidOption
 from ingest.engines import TranscribeOptions, load_engine
 from ingest.engines.languages import choose_language
 from ingest.errors import DamagedMedia, ModelUnavailable, NotMedia, UnsupportedLanguage
@@ -139,7 +140,7 @@ def test_hub_repo_id_is_a_name_not_a_folder(monkeypatch):
 def test_unknown_model_name_and_compute_type(tiny_en_model):
     with pytest.raises(ModelUnavailable, match="'huge-v9'"):
         load_engine(TranscribeOptions(model="huge-v9"))
-    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+    with pytest.raises(InvalidOption, match="compute_type: must be one of"):
         load_engine(TranscribeOptions(model=str(tiny_en_model), compute_type="int3"))
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.options import InvalidOption
 from archive.records import Video
 from ingest import source
-from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing
+from ingest.errors import DownloadFailed, YouTubeRuntimeMissing
 from ingest.source import SourceOptions
 from tests.support.channel import item, standard_items
 from tests.support.media import MEDIA
@@ -61,8 +62,8 @@ def test_yt_dlp_parameters_carry_politeness_cookies_dates_and_runtime(tmp_path):
     assert full["ratelimit"] == 2 * 1024 * 1024
     assert full["format"] == "bestaudio/best"
     assert full["postprocessors"][0]["key"] == "FFmpegExtractAudio"
-    with pytest.raises(IngestError, match="rate_limit"):
-        source.ydl_params(SourceOptions(rate_limit="fast"), flat=False, dest=tmp_path / "x")
+    with pytest.raises(InvalidOption, match="rate_limit: 'fast' is not allowed here"):
+        SourceOptions(rate_limit="fast")  # refused when made (config or library), before yt-dlp sees it
 
 
 def test_flat_youtube_entry_becomes_a_video_with_a_watch_url():

@@ -3,23 +3,27 @@
 [transcribe] is ingest.engines.TranscribeOptions, [ingest] is ingest.run_records.IngestOptions (with
 the download source's keys inline), [index] is index.options.SearchOptions; [paths], [channel] and
 [ui] are the small classes below. Each builds itself from its table (archive.options.Options.from_dict):
-an unknown key or a value of the wrong type is a ConfigError naming the file, the section and the
-key, so adding a setting is adding a field. Relative paths resolve against the config file's
+an unknown key, a value of the wrong type or one outside its field's range (archive.settings) is a
+ConfigError naming the file, the section and the key, so adding a setting is adding a field. Relative paths resolve against the config file's
 folder. `SESSIONS_CONFIG` points at another file (tests use it).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from archive.options import ConfigError, Options
+from archive.settings import setting
 from index.options import SearchOptions
 from ingest.engines import TranscribeOptions
 from ingest.run_records import IngestOptions
+from ingest.source import url_problem
 
 __all__ = ["Config", "ConfigError", "config_path", "load_config", "config_from_dict"]
 
@@ -28,27 +32,59 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "config.toml"
 
 
+# -- rules for values (archive.settings ranges, checked whenever a section is made) ----------
+def folder_problem(path: Path) -> str | None:
+    """A folder setting naming an existing file (or something else that is no folder)."""
+    return f"{path} is a file, not a folder" if path.exists() and not path.is_dir() else None
+
+
+def host_problem(host: str) -> str | None:
+    """An address the UI server can bind: an IP address or a host name (RFC 1123 labels)."""
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if host and len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels):
+        return None
+    return f"{host!r} is not an IP address or a host name (e.g. 127.0.0.1, localhost)"
+
+
+def source_problem(url: str) -> str | None:
+    if not url.strip():
+        return "an empty entry"
+    return f"not a valid URL: {problem}" if "://" in url and (problem := url_problem(url)) else None
+
+
+def _title_problem(title: str) -> str | None:
+    return "must not be empty" if not title.strip() else ("is longer than 200 characters" if len(title) > 200 else None)
+
+
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
 @dataclass(frozen=True)
 class PathsSection(Options):
-    transcripts: Path = Path("transcripts")
-    index: Path = Path("data/index")
-    audio: Path = Path("data/audio")  # downloads in flight (deleted unless keep_audio)
-    state: Path = Path("data/state")  # ingest log, lock
+    transcripts: Path = setting(Path("transcripts"), check=folder_problem)
+    index: Path = setting(Path("data/index"), check=folder_problem)
+    audio: Path = setting(Path("data/audio"), check=folder_problem)  # downloads in flight (deleted unless keep_audio)
+    state: Path = setting(Path("data/state"), check=folder_problem)  # ingest log, lock
     # Folders the player may serve local recordings from (besides those local ingests recorded).
-    media_roots: tuple[Path, ...] = ()
+    media_roots: tuple[Path, ...] = setting((), check=folder_problem)
 
 
 @dataclass(frozen=True)
 class ChannelSection(Options):
     # The UCLG Learning channel's tabs; any URL yt-dlp handles, or a local folder, also works.
-    urls: tuple[str, ...] = ()
+    urls: tuple[str, ...] = setting((), check=source_problem)
 
 
 @dataclass(frozen=True)
 class UiSection(Options):
-    host: str = "127.0.0.1"
-    port: int = 8501
-    title: str = "UCLG Learning — Session Search"
+    host: str = setting("127.0.0.1", check=host_problem)
+    port: int = setting(8501, min=1, max=65535)
+    title: str = setting("UCLG Learning — Session Search", check=_title_problem)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from archive.options import Options, name_or_path
 from archive.records import Segment, TranscriptionInfo
+from archive.settings import setting
 from ingest.errors import EngineUnavailable
 
 # engine name -> module under ingest.engines
@@ -28,30 +29,43 @@ DEFAULT_ENGINE = "faster-whisper"
 ProgressCallback = Callable[[float, float | None], None]
 
 
+def _not_empty(value: str) -> str | None:
+    return "must not be empty" if not value.strip() else None
+
+DEVICES = ("auto", "cpu", "cuda")
+# CTranslate2's compute types ("auto"/"": chosen per device).
+COMPUTE_TYPES = ("", "auto", "default", "int8", "int8_float16", "int8_float32", "int8_bfloat16", "int16",
+                 "float16", "bfloat16", "float32")
+
+
 @dataclass(frozen=True)
 class TranscribeOptions(Options):
     """How to transcribe; also the config's [transcribe] section (a field is a key)."""
 
+    # Ranges (archive.settings) are checked on construction: a huge beam or thread count would make
+    # CTranslate2 allocate without bound. An unknown engine is load_engine's EngineUnavailable.
     engine: str = DEFAULT_ENGINE
     # A model name (downloaded normally on a user's machine) or a local model folder / checkpoint.
-    model: str = name_or_path("small")
-    language: str | None = None  # None: detect per recording
+    model: str = name_or_path("small", check=_not_empty)
+    # None: detect per recording. Whether Whisper knows the code is checked when the model loads.
+    language: str | None = setting(None, pattern=r"[a-z]{2,3}|auto")
     # The languages the archive expects: a window detected as another one is re-ranked to the most
     # probable of these (ingest/engines/languages.py); empty: any language.
-    languages: tuple[str, ...] = ("en", "fr", "es")
+    languages: tuple[str, ...] = setting(("en", "fr", "es"), pattern=r"[a-z]{2,3}")
     # "auto": CUDA when the engine sees a GPU, else CPU; "cuda" without a GPU is DeviceUnavailable.
-    device: str = "auto"
-    compute_type: str = "auto"  # "auto" or "": int8 on CPU, float16 on a GPU (faster-whisper)
-    beam_size: int = 5
+    device: str = setting("auto", choices=DEVICES)
+    # "auto" or "": int8 on CPU, float16 on a GPU (faster-whisper)
+    compute_type: str = setting("auto", choices=COMPUTE_TYPES)
+    beam_size: int = setting(5, min=1, max=32)
     vad: bool = True
     word_timestamps: bool = True
-    threads: int = 0  # 0: the engine's default
+    threads: int = setting(0, min=0, max=256)  # 0: the engine's default
     # faster-whisper's BatchedInferencePipeline: this many 30-s windows decoded at once (forces VAD,
     # one temperature, no previous-text conditioning); 0: sequential decoding.
-    batch_size: int = 0
+    batch_size: int = setting(0, min=0, max=256)
     # Long recordings are decoded and transcribed in pieces of about this length, cut at a pause
     # (ingest/pieces.py), so memory does not grow with length; 0: the whole recording at once.
-    chunk_seconds: float = 600.0
+    chunk_seconds: float = setting(600.0, min=0, max=86_400, unit="s")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,8 +83,6 @@ class Transcriber(Protocol):
 
     def transcribe(self, audio: Path, on_progress: ProgressCallback | None = None) -> EngineResult: ...
 
-
-DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True)

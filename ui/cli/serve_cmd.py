@@ -35,6 +35,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     Works before anything is ingested: the page then explains how to build the archive.
     """
+    from ui.config import host_problem
+
+    if host is not None and (problem := host_problem(host)):
+        raise click.BadParameter(problem, param_hint="--host")
     cfg = load_cli_config(ctx)
     host = host or cfg.ui.host
     port = cfg.ui.port if port is None else port
