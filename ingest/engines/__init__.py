@@ -51,7 +51,7 @@ class TranscribeOptions(Options):
     language: str | None = setting(None, pattern=r"[a-z]{2,3}|auto")
     # The languages the archive expects: a window detected as another one is re-ranked to the most
     # probable of these (ingest/engines/languages.py); empty: any language.
-    languages: tuple[str, ...] = setting(("en", "fr", "es"), pattern=r"[a-z]{2,3}")
+    languages: tuple[str, ...] = ("en", "fr", "es")  # each checked against Whisper's codes when the model loads
     # "auto": CUDA when the engine sees a GPU, else CPU; "cuda" without a GPU is DeviceUnavailable.
     device: str = setting("auto", choices=DEVICES)
     # "auto" or "": int8 on CPU, float16 on a GPU (faster-whisper)
