@@ -165,3 +165,47 @@ def test_cue_text_equals_the_transcript_text_for_long_talks():
     assert " ".join(_flat(c) for c in cues) == clean_text(transcript.text)
     one_word_last_lines = sum(1 for c in cues if " " not in c.text.split("\n")[-1])
     assert one_word_last_lines <= len(cues) // 10
+
+
+# -- real Whisper output ---------------------------------------------------------------------
+
+
+def _real_transcript(model, text: str, voice: str) -> Transcript:
+    from ingest.engines import TranscribeOptions, load_engine
+    from ingest.transcribe import transcribe_file
+    from tests.support.speech import speak
+
+    return transcribe_file(speak(text, voice), load_engine(TranscribeOptions(model=str(model), beam_size=1)))
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_subtitles_of_real_french_speech_keep_elisions_and_hyphens(base_model):
+    """espeak-ng French talk → offline base → SRT: Whisper's `C` + `'est`, `Est` + `-ce` read as spoken."""
+    from tests.support.speech import FRENCH_TALK
+
+    transcript = _real_transcript(base_model, FRENCH_TALK, "fr")
+    words = [w.word for s in transcript.segments for w in s.words]
+    assert any(w.startswith(("'", "-")) for w in words), words  # what used to come out as "C 'est"
+    srt = pysrt.from_string(export_text(transcript, "srt"), error_handling=pysrt.ERROR_RAISE)
+    text = " ".join(s.text.replace("\n", " ") for s in srt)
+    assert text == clean_text(transcript.text)
+    assert not re.search(r"\w ['’]\w|\w -\w", text), text
+    assert "Est-ce" in text or "est-ce" in text, text
+    for sub in srt:
+        assert all(" " in line for line in sub.text.split("\n")[1:]), sub.text  # no lone last word
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_subtitles_of_a_real_english_talk_are_readable(tiny_en_model):
+    """espeak-ng English talk → tiny.en: cues last ≥ 0.7 s and none ends on a one-word line
+    (3 of 18 cues did before)."""
+    from tests.support.speech import ENGLISH_TALK
+
+    transcript = _real_transcript(tiny_en_model, ENGLISH_TALK, "en")
+    cues = subtitle_cues(transcript)
+    assert len(cues) >= 10
+    assert " ".join(_flat(c) for c in cues) == clean_text(transcript.text)
+    assert all(c.end - c.start >= MIN_CUE_SECONDS - 1e-9 for c in cues)
+    assert [c.text for c in cues if "\n" in c.text and " " not in c.text.split("\n")[-1]] == []

@@ -30,6 +30,19 @@ FRENCH_TALK = (
     "Est-ce que ce modèle peut fonctionner ailleurs ? C'est la question que nous poserons à nos invités."
 )
 
+ENGLISH_TALK = (
+    "Good morning everyone, and welcome to this learning session on participatory budgeting in "
+    "intermediary cities. Over the next hour, three mayors will explain how their councils invited "
+    "residents to decide how a part of the municipal budget is spent. In the first city, neighbourhood "
+    "assemblies met every spring, and each assembly chose two projects, such as street lighting, a "
+    "playground or a new water point. In the second city, the council opened an online platform, but it "
+    "also kept paper ballots in every market, because many older residents do not use the internet. "
+    "The third city started small, with only one district, and it grew the programme year after year. "
+    "What did they learn? First, people trust the process when the results are published on time. "
+    "Second, the municipal staff need training and time. And third, the budget must be real, even if "
+    "it is modest. Let us now hear from our first speaker."
+)
+
 
 def espeak_available() -> bool:
     return shutil.which("espeak-ng") is not None
