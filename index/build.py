@@ -338,8 +338,7 @@ def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallba
 def remove_leftovers(index_dir: Path) -> list[Path]:
     """Delete what killed rebuilds left beside `index_dir` (`<name>.rebuild-<pid>`, `<name>.old-<pid>`).
 
-    A rebuild still at work holds the flock on its REBUILD_LOCK (or, between unlocking and the swap,
-    its process is alive) and is left alone. An `.old-` folder is the previous index only while the
+    A rebuild still at work (its process alive, or the flock on its REBUILD_LOCK held) is left alone. An `.old-` folder is the previous index only while the
     new one is being swapped in; when the swap was cut short and no index is left, it is put back.
     """
     index_dir = Path(index_dir)
@@ -363,19 +362,22 @@ def remove_leftovers(index_dir: Path) -> list[Path]:
 
 
 def _rebuild_running(folder: Path, pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    lock_path = folder / REBUILD_LOCK
+    # Its process alive (it may be between creating its lock file and taking the lock), or its lock
+    # held (a rebuild whose PID means nothing here: another PID namespace sharing the folder).
+    return pid == os.getpid() or _alive(pid) or _lock_held(folder / REBUILD_LOCK)
+
+
+def _lock_held(lock_path: Path) -> bool:
     try:
         fd = os.open(lock_path, os.O_RDWR)
     except FileNotFoundError:
-        return _alive(pid)  # no lock file: a rebuild between unlocking and the swap, or already dead
+        return False
     except OSError:
-        return True
+        return True  # cannot tell: keep it
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        return True  # held: that rebuild is at work
+        return True
     finally:
         os.close(fd)
     return False

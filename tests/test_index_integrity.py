@@ -231,3 +231,16 @@ def test_update_hashes_only_files_whose_size_or_mtime_changed(archive, monkeypat
     report = update(store, index_dir)
     assert hashed == ["b.json"] and report.updated == ("b.json",)
     assert SearchIndex(index_dir).search("kountry").total_videos == 1
+
+
+def test_a_rebuild_whose_process_lives_is_left_alone_even_before_it_locks(archive):
+    index_dir = archive.parent / "index"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        starting = index_dir.with_name(f"index.rebuild-{sleeper.pid}")
+        starting.mkdir()  # created, lock not taken yet
+        assert remove_leftovers(index_dir) == [] and starting.is_dir()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert remove_leftovers(index_dir) == [starting]
