@@ -73,8 +73,9 @@ def test_failures_are_one_line_each_and_the_rest_is_stored(config, tmp_path, run
 def test_a_transcribed_file_is_searchable_at_once_and_in_the_ingest_log(config, tmp_path, run_cli):
     talk = tmp_path / "x.wav"
     shutil.copy(media("jfk.flac"), talk)
-    result = run_cli(config, "transcribe", str(talk))
+    result = run_cli(config, "-v", "transcribe", str(talk))
     assert result.exit_code == 0, result.output
+    assert "INFO sessions.ingest: stored local-" in result.stderr  # -v: the pipeline says what it did
     assert (config.parent / "data" / "index").is_dir()  # indexed by the pipeline: no `sessions index` run
     found = run_cli(config, "search", "--json", "country")
     assert found.exit_code == 0, found.output

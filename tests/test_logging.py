@@ -7,14 +7,13 @@ import logging
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
 from index.errors import IndexDamaged
 from ingest import source
 from ingest.ingest_log import IngestLog
 from tests.support.channel import standard_items
+from tests.support.configs import write_config
 from tests.support.media import media
-from ui.cli import cli
 
 
 @pytest.fixture
@@ -22,17 +21,18 @@ def folder_archive(tmp_path):
     recordings = tmp_path / "recordings"
     recordings.mkdir()
     shutil.copy(media("jfk.flac"), recordings / "talk.flac")
-    config = tmp_path / "config.toml"
-    config.write_text('[paths]\ntranscripts = "transcripts"\n', encoding="utf-8")
-    return config, recordings
+    return write_config(tmp_path, paths={"transcripts": "transcripts"}), recordings
 
 
-def dry_run(config, recordings, *group_options):
-    return CliRunner().invoke(cli, ["--config", str(config), *group_options, "ingest", "--dry-run", str(recordings)],
-                              catch_exceptions=False)
+@pytest.fixture
+def dry_run(run_cli):
+    def run(config, recordings, *group_options):
+        return run_cli(config, *group_options, "ingest", "--dry-run", str(recordings))
+
+    return run
 
 
-def test_verbose_shows_log_lines_on_stderr_and_quiet_by_default(folder_archive):
+def test_verbose_shows_log_lines_on_stderr_and_quiet_by_default(folder_archive, dry_run):
     config, recordings = folder_archive
     plain = dry_run(config, recordings)
     assert plain.exit_code == 0, plain.output
@@ -44,7 +44,7 @@ def test_verbose_shows_log_lines_on_stderr_and_quiet_by_default(folder_archive):
     assert "DEBUG" not in verbose.stderr
 
 
-def test_log_file_gets_the_lines_with_times_whatever_v_says(folder_archive, tmp_path):
+def test_log_file_gets_the_lines_with_times_whatever_v_says(folder_archive, dry_run, tmp_path):
     config, recordings = folder_archive
     log_file = tmp_path / "sessions.log"
     result = dry_run(config, recordings, "--log-file", str(log_file))
@@ -57,7 +57,7 @@ def test_log_file_gets_the_lines_with_times_whatever_v_says(folder_archive, tmp_
     assert sum("listed" in x for x in log_file.read_text().splitlines()) == 2  # appended
 
 
-def test_a_log_file_that_cannot_be_written_is_a_usage_error(folder_archive, tmp_path):
+def test_a_log_file_that_cannot_be_written_is_a_usage_error(folder_archive, dry_run, tmp_path):
     config, recordings = folder_archive
     result = dry_run(config, recordings, "--log-file", str(tmp_path / "no" / "such" / "folder.log"))
     assert result.exit_code == 2 and "--log-file" in result.output and "cannot write" in result.output

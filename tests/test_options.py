@@ -11,6 +11,7 @@ from archive.options import ConfigError, InvalidOption, Options, inline, name_or
 from index.options import SearchOptions
 from ingest.engines import TranscribeOptions
 from ingest.run_records import IngestOptions
+from tests.support.configs import write_config
 from ui.config import load_config
 
 
@@ -66,10 +67,8 @@ def test_validate_runs_on_direct_construction_too():
 
 
 def test_config_sections_are_the_library_options(tmp_path):
-    path = tmp_path / "config.toml"
-    path.write_text('[paths]\nstate = "st"\n[transcribe]\nmodel = "base"\n'
-                    '[ingest]\nretries = 2\nrate_limit = "1M"\noverlap = false\n[index]\nlead_in = 0.5\n',
-                    encoding="utf-8")
+    path = write_config(tmp_path, paths={"state": "st"}, transcribe={"model": "base"},
+                        ingest={"retries": 2, "rate_limit": "1M", "overlap": False}, index={"lead_in": 0.5})
     config = load_config(path)
     assert isinstance(config.transcribe, TranscribeOptions)
     assert isinstance(config.ingest, IngestOptions) and isinstance(config.index, SearchOptions)
