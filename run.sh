@@ -10,7 +10,11 @@ shift || true
 
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
-if [ "$job" = test ] && ! [ -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
+if [ "$job" = test ]; then
+  # the browser tests drive Debian's chromium; the trilingual fixtures are spoken by espeak-ng
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "==> apt-get install ${need_apt[*]}"
