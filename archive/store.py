@@ -144,6 +144,7 @@ class TranscriptStore:
     def header(self, video_id: str) -> TranscriptHeader | None:
         """How this video's stored transcript was made; None when there is none we can read."""
         return read_header(self.path_for(video_id))
+
     def problem(self, path: Path) -> CorruptTranscript | None:
         """Why a file of this store cannot be used as a transcript, or None when it can."""
         try:

@@ -383,7 +383,7 @@ def _log_event(event: Any) -> None:
         plan = event.plan
         logger.info("plan: %d new, %d to retry, %d already done, %d left out, %d source(s) not listed",
                     len(plan.new), len(plan.retries), len(plan.done), plan.filtered_out, len(plan.listing_failures))
-    elif isinstance(event, DownloadStarted):
+    elif isinstance(event, DownloadStarted) and not source.is_local(event.video):  # a local file is read in place
         logger.info("downloading %s (%s) [%d/%d]", event.video.id, event.video.title, event.position, event.total)
     elif isinstance(event, TranscribeStarted):
         logger.info("transcribing %s (%s) [%d/%d]", event.video.id, event.video.title, event.position, event.total)
