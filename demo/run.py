@@ -105,7 +105,9 @@ def write_config(demo: Path, model: Path, port: int) -> Path:
         'transcripts = "transcripts"\nindex = "index"\naudio = "audio"\nstate = "state"\n\n'
         "[transcribe]\n"
         f'model = "{model.as_posix()}"  # multilingual base, from the offline-models packages\n'
-        'language = ""\nbeam_size = 1\nvad = true\nword_timestamps = true\n\n'
+        'language = ""\nbeam_size = 1\nvad = true\nword_timestamps = true\n'
+        '# multilingual.mp3 switches to German: the demo archive expects it beside the channel\'s three.\n'
+        'languages = ["en", "fr", "es", "de"]\n\n'
         "[ingest]\nsleep_interval = 0.0\nmax_sleep_interval = 0.0\nsleep_requests = 0.0\n\n"
         f'[ui]\nhost = "127.0.0.1"\nport = {port}\ntitle = "UCLG Learning — Session Search (offline demo)"\n',
         encoding="utf-8",
