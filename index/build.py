@@ -35,8 +35,11 @@ from archive.ids import safe_stem
 from archive.records import Segment, Transcript
 from archive.store import SUFFIX, TranscriptStore
 from archive.writes import writes_to, writing
+from index import meaning_build
 from index import schema as S
+from index.encoders import MeaningOptions
 from index.errors import IndexBusy, IndexDamaged, IndexNotBuilt
+from index.vectors import embed_transcript
 
 log = logging.getLogger("sessions.index")
 
@@ -56,6 +59,8 @@ class UpdateReport:
     corrupt: tuple[tuple[str, str], ...] = ()  # (file name, reason); their old entries are kept
     videos: int = 0  # videos in the index afterwards
     repaired: str = ""  # why a damaged index was rebuilt instead of updated ("" when it was not)
+    embedded: tuple[str, ...] = ()  # video ids whose meaning vectors were (re)computed
+    reused: int = 0  # rebuild: vector files kept from the old index (same encoder, same transcript)
 
     @property
     def changed(self) -> bool:
@@ -158,7 +163,7 @@ def documents(transcript: Transcript, checksum: str, source: str | None = None,
             "indexed": _now(),
         },
     }]
-    for window in _windows(segments):
+    for window in passage_windows(segments):
         wlang = _window_lang(window, transcript.language)
         alang = S.index_lang(wlang)
         text, segs, toks = _passage(window, alang)
@@ -175,7 +180,8 @@ def documents(transcript: Transcript, checksum: str, source: str | None = None,
     return docs
 
 
-def _windows(segments: list[Segment]) -> Iterable[list[Segment]]:
+def passage_windows(segments: list[Segment]) -> Iterable[list[Segment]]:
+    """The passages of a transcript's non-empty segments: WINDOW segments stepping by STEP."""
     i = 0
     while i < len(segments):
         yield segments[i:i + S.WINDOW]
@@ -249,12 +255,17 @@ def _delete_video(writer, video_id: str) -> None:
 
 @writes_to("index_dir", reads_too=True)
 def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, source: str | None = None,
-                     stamp: list[int] | None = None) -> None:
+                     stamp: list[int] | None = None, meaning: MeaningOptions | None = None) -> None:
     """Add or replace one video's transcript in the index (created if missing). For ingestion.
 
     `checksum` is TranscriptStore.checksum of the file just written, so a later `update` sees it
-    as unchanged. Raises IndexBusy when another writer holds the index too long.
+    as unchanged. With `meaning` enabled its vectors are computed first (outside the writer
+    lock) and written right after the words commit; a crash in between leaves the video
+    searchable by words, and the next `update` embeds it. Raises IndexBusy when another writer
+    holds the index too long, EncoderMismatch when the vectors were made by another encoder.
     """
+    encoder = meaning_build.prepare(index_dir, meaning)
+    vectors = embed_transcript(transcript, checksum, encoder) if encoder else None
     ix = open_index(Path(index_dir), create=True)
     writer = _writer(ix)
     try:
@@ -264,6 +275,21 @@ def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, sou
         writer.cancel()
         raise
     writer.commit()
+    if vectors is not None:
+        meaning_build.store(index_dir, vectors)
+        meaning_build.refresh_siblings(ix, index_dir)
+
+
+def indexed_videos(ix) -> dict[str, dict]:
+    """{video id: video document payload} of every video in the index."""
+    from whoosh.query import Term
+
+    out = {}
+    with ix.searcher() as searcher:
+        for docnum in searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)):
+            p = searcher.stored_fields(docnum)[S.PAYLOAD]
+            out[p["video"]["id"]] = p
+    return out
 
 
 def indexed_sources(ix) -> dict[str, tuple[str, str]]:
@@ -283,26 +309,38 @@ def _indexed(ix) -> dict[str, tuple[str, str, list[int] | None]]:
 
 
 @writes_to("index_dir", reads_too=True)
-def update(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
+def update(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None,
+           meaning: MeaningOptions | None = None, on_embed: ProgressCallback | None = None) -> UpdateReport:
     """Bring the index in line with the store: add new, re-index changed, drop removed transcripts.
 
     A corrupt transcript is listed in the report and skipped (its previous entries, if any, stay).
     Raises IndexDamaged when the index cannot be read (see `sync`, which repairs it).
+    With `meaning` enabled, the vectors are then brought in line with the index: every indexed
+    video whose vectors are missing or stale is embedded (so a run killed at any point is
+    completed by the next), vectors of videos no longer indexed are dropped. A different encoder
+    than the store's raises EncoderMismatch before anything changes.
     """
     index_dir = Path(index_dir)
+    encoder = meaning_build.prepare(index_dir, meaning)
     remove_leftovers(index_dir)
     ix = open_index(index_dir, create=True)
     with damage_as_error(index_dir):
-        return _sync(ix, store, on_progress, batch=BATCH)
+        report = _sync(ix, store, on_progress, batch=BATCH)
+    if encoder is not None:
+        embedded, _ = meaning_build.sync(ix, index_dir, store, encoder, on_embed)
+        report = replace(report, embedded=embedded)
+    return report
 
 
-def sync(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
+def sync(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None,
+         meaning: MeaningOptions | None = None, on_embed: ProgressCallback | None = None) -> UpdateReport:
     """`update`, or `rebuild` when the index is damaged: it is derived data, the store is the truth."""
     try:
-        return update(store, index_dir, on_progress)
+        return update(store, index_dir, on_progress, meaning=meaning, on_embed=on_embed)
     except IndexDamaged as exc:
         log.warning("%s; rebuilding it from %s", exc, store.root)
-        return replace(rebuild(store, index_dir, on_progress), repaired=exc.detail)
+        return replace(rebuild(store, index_dir, on_progress, meaning=meaning, on_embed=on_embed),
+                       repaired=exc.detail)
 
 
 REBUILD_LOCK = ".rebuild.lock"  # held (flock) by a rebuild while it runs; the kernel drops it if killed
@@ -310,9 +348,16 @@ _LEFTOVER = re.compile(r"\.(rebuild|old)-(\d+)$")
 
 
 @writes_to("index_dir", reads_too=True)
-def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None) -> UpdateReport:
-    """Build a fresh index from every transcript, then swap it in place of the old one."""
+def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallback | None = None,
+            meaning: MeaningOptions | None = None, on_embed: ProgressCallback | None = None) -> UpdateReport:
+    """Build a fresh index from every transcript, then swap it in place of the old one.
+
+    With `meaning` enabled the new index gets its vectors before the swap; vector files of the
+    old index made by the same encoder from the same transcript are reused, anything else is
+    embedded again (a changed encoder re-embeds everything).
+    """
     index_dir = Path(index_dir)
+    encoder = meaning_build.prepare(index_dir, meaning, check=False)
     remove_leftovers(index_dir)
     tmp = index_dir.with_name(f"{index_dir.name}.rebuild-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -322,6 +367,10 @@ def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallba
         fcntl.flock(lock, fcntl.LOCK_EX)
         ix = open_index(tmp, create=True)
         report = _sync(ix, store, on_progress, batch=0)
+        if encoder is not None:
+            embedded, reused = meaning_build.sync(ix, tmp, store, encoder, on_embed,
+                                                  reuse_from=meaning_build.meaning_dir(index_dir))
+            report = replace(report, embedded=embedded, reused=reused)
         ix.close()
         os.unlink(tmp / REBUILD_LOCK)
         old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")

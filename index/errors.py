@@ -31,3 +31,7 @@ class IndexBusy(IndexError_):
 
 class QueryError(IndexError_):
     """A query that cannot be run as written; the message says what is wrong and how to write it."""
+
+
+class UnknownVideo(IndexError_):
+    """A video id that is not in the index."""

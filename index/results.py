@@ -9,6 +9,8 @@ from typing import Literal
 from archive.records import Video
 
 SortOrder = Literal["relevance", "date", "date-asc"]
+SearchMode = Literal["words", "meaning", "both"]
+SEARCH_MODES = ("words", "meaning", "both")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,21 @@ class Moment:
     spans: tuple[Span, ...]  # the matched words in `text`, in order, not overlapping
     score: float
     link: str  # deep link at play_from: YouTube watch?v=…&t=Ns, or the media URL / file with #t=N
+    # "words": the query's words were said here (word_time is the first matched word);
+    # "meaning": a passage close in meaning (word_time is the start of its best-matching segment;
+    # spans is empty: no word of the query need be there, so nothing is highlighted).
+    matched: str = "words"
+
+
+@dataclass(frozen=True)
+class Sibling:
+    """The same session in another language (see index.siblings)."""
+
+    video: Video
+    language: str | None
+    similarity: float  # cosine of the two sessions' mean content vectors
+    time: float | None = None  # where the sibling says what the session's best moment says, seconds
+    link: str = ""  # deep link into the sibling (at `time` when known)
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,7 @@ class VideoHits:
     moments: tuple[Moment, ...]
     positions: tuple[HitTime, ...]  # every hit in time order, for a timeline over the duration
     score: float
+    siblings: tuple[Sibling, ...] = ()  # the same session in other languages
 
 
 @dataclass(frozen=True)

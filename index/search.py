@@ -24,6 +24,12 @@ Public API (all times float seconds):
 - stats() -> ArchiveStats;  videos() -> list[Video] (newest first).
 - matching_segments(query, video_id) -> set[int]: ids of the segments of that video that contain a
   matched word (to highlight them in a full transcript view).
+- Search by meaning (SearchOptions.mode "meaning" or "both"): see index.meaning_search for the
+  vectors; "both" fuses the words and meaning rankings of sessions by reciprocal rank fusion, a
+  session's exact moments first, then its meaning moments (matched="meaning", word_time = start of
+  the best-matching segment, no spans). Quoted phrases and operators stay exact in "both".
+- siblings(video_id, at=None) -> tuple[Sibling]: the same session in other languages (index.siblings);
+  every VideoHits carries its siblings, each at the moment corresponding to its best moment.
 - highlighter(query) -> Highlighter: the query compiled once; .spans(text, language) gives the
   matched words of any text (a transcript line) as character spans. matching_segments also takes it.
 """
@@ -47,13 +53,24 @@ from index import schema as S
 from index.bm25 import scored_docs
 from index.build import damage_as_error, open_index
 from index.compile import compile_query
-from index.errors import IndexNotBuilt
+from index.encoders import MeaningOptions
+from index.errors import IndexNotBuilt, UnknownVideo
+from index.meaning_search import MeaningStore
 from index.moments import Highlighter, locate, snippet
 from index.options import SearchOptions
-from index.query import parse
-from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, VideoHits
+from index.query import And as QAnd
+from index.query import Word as QWord
+from index.query import parse, positive_words
+from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, Sibling, VideoHits
+from index.siblings import FILE as SIBLINGS_FILE
+from index.siblings import corresponding_ms, read_siblings
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
+MEANING_CANDIDATES = 200  # nearest passages considered by a meaning search
+RRF_K = 60  # reciprocal rank fusion: score = sum of 1 / (RRF_K + rank) over the two rankings
+PHRASE_NOTICE = ("Quoted phrases and operators are matched exactly: passages similar in meaning are left out "
+                 "(search with --mode meaning, or without quotes, to get them).")
+MEANING_PHRASE_NOTICE = "Search by meaning: quotes and operators are ignored, the words are matched by meaning."
 
 
 def _damage_checked(method):
@@ -77,11 +94,26 @@ class _Generation:
     doc_video: list  # passage docnum -> video id
     doc_start: list  # passage docnum -> start ms
     passages: dict  # video id -> number of passages
+    _passage_doc: dict | None = None
+
+    def passage_doc(self) -> dict:
+        """(video id, start ms) -> passage docnum: where a meaning hit's stored payload is."""
+        if self._passage_doc is None:
+            from whoosh.query import Term
+
+            video_docs = set(self.searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)))
+            self._passage_doc = {}
+            for docnum, (vid, start) in enumerate(zip(self.doc_video, self.doc_start, strict=True)):
+                if docnum not in video_docs:
+                    self._passage_doc.setdefault((vid, start), docnum)
+        return self._passage_doc
 
 
 class SearchIndex:
-    def __init__(self, index_dir: Path | str):
+    def __init__(self, index_dir: Path | str, meaning: MeaningOptions | None = None):
         self.index_dir = Path(index_dir)
+        self.meaning = MeaningStore(self.index_dir, meaning or MeaningOptions())
+        self._siblings_cache: tuple[object, dict] = (None, {})
         self._lock = threading.RLock()
         self._gen: _Generation | None = None
         self._columns: dict = {}  # Whoosh segment id -> (video ids, start ms) of its documents
@@ -162,46 +194,86 @@ class SearchIndex:
         # Swapped with a notice rather than searching an empty range in silence.
         filters, dates_notice = filters.dates_in_order()
         parsed = parse(query)
+        mode = options.mode
         limit, hits_per_video = max(1, int(options.results_limit)), max(1, int(options.hits_per_video))
+        plain = _plain(parsed.node)
         with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             searcher = gen.searcher
-            compiled = compile_query(parsed, searcher.reader())
-            notices = [n for n in (dates_notice,) if n] + list(parsed.notices) + compiled.notices
-            if compiled.query is None:
-                notices.append("Only very common words (stop words) were given: add a more specific word.")
-                return SearchResult(query=query, notice=" ".join(notices) or None,
-                                    elapsed=time.perf_counter() - t0)
             allowed = _allowed_videos(gen, filters)
-
-            # Every matching passage with a cheap score: hit counts, timeline positions, best moments.
+            notices = [n for n in (dates_notice,) if n] + list(parsed.notices)
             hits: dict[str, list[tuple[float, int]]] = defaultdict(list)
-            doc_video = gen.doc_video
-            for docnum, score in scored_docs(compiled.query, searcher).items():
-                vid = doc_video[docnum]
-                if allowed is None or vid in allowed:
-                    hits[vid].append((score, docnum))
+            compiled = None
+            if mode != "meaning":
+                compiled = compile_query(parsed, searcher.reader())
+                notices += compiled.notices
+                if compiled.query is None and mode == "words":
+                    notices.append("Only very common words (stop words) were given: add a more specific word.")
+                    return SearchResult(query=query, notice=" ".join(notices) or None,
+                                        elapsed=time.perf_counter() - t0)
+                # Every matching passage with a cheap score: hit counts, timeline positions, best moments.
+                if compiled.query is not None:
+                    doc_video = gen.doc_video
+                    for docnum, score in scored_docs(compiled.query, searcher).items():
+                        vid = doc_video[docnum]
+                        if allowed is None or vid in allowed:
+                            hits[vid].append((score, docnum))
 
-            chosen = _rank(gen, hits, sort)[:limit]
-            videos = [self._video_hits(gen, vid, hits[vid], hits_per_video, compiled.spec, lead_in, score)
+            near: dict[str, list[tuple[float, int]]] = defaultdict(list)
+            qvec = None
+            if mode == "meaning" or (mode == "both" and plain and self.meaning.options.enabled):
+                if mode == "meaning" and not plain:
+                    notices.append(MEANING_PHRASE_NOTICE)
+                qvec, found = self._nearest(gen, parsed, allowed, notices, strict=(mode == "meaning"))
+                for cos, vid, passage in found:
+                    near[vid].append((cos, passage))
+            elif mode == "both" and not plain:
+                notices.append(PHRASE_NOTICE)
+
+            if mode == "words":
+                chosen = _rank(gen, hits, sort)[:limit]
+            else:
+                chosen = _fuse(gen, _rank(gen, hits, "relevance") if hits else [], near, sort)[:limit]
+            spec = compiled.spec if compiled is not None else None
+            videos = [self._video_hits(gen, vid, hits.get(vid, []), hits_per_video, spec, lead_in, score,
+                                       near.get(vid, []), qvec)
                       for vid, score in chosen]
-            if not hits and compiled.only_common:
+            if compiled is not None and not hits and compiled.only_common:
                 notices.append("Only very common words (stop words such as the, de, la) were searched: "
                                "they are not indexed in their language; add a more specific word.")
             suggestions = ()
-            if len(hits) < SUGGEST_BELOW:
+            if compiled is not None and len(hits) < SUGGEST_BELOW and not near:
                 suggestions = _suggest(searcher.reader(), query, compiled.words)
         return SearchResult(
             query=query,
             videos=tuple(videos),
-            total_videos=len(hits),
-            total_hits=sum(len(v) for v in hits.values()),
+            total_videos=len(set(hits) | set(near)),
+            total_hits=sum(len(v) for v in hits.values()) + sum(len(v) for v in near.values()),
             suggestions=suggestions,
             notice=" ".join(notices) or None,
             elapsed=time.perf_counter() - t0,
         )
 
-    def _video_hits(self, gen, vid, hits, per_video, spec, lead_in, score) -> VideoHits:
+    def _nearest(self, gen, parsed, allowed, notices, strict: bool):
+        """(query vector, [(cosine, video id, passage index)]) for a meaning search."""
+        store = self.meaning
+        if not store.options.enabled:
+            if strict:
+                store.encoder()  # raises MeaningDisabled with the message
+            return None, []
+        store.refresh(gen.videos, gen)
+        if store.videos == 0:
+            if strict:
+                notices.append("No session has meaning vectors yet: run `sessions index` with [meaning] enabled.")
+            return None, []
+        if store.videos < len(gen.videos) and strict:
+            notices.append(f"{len(gen.videos) - store.videos} session(s) are not searchable by meaning yet: "
+                           "run `sessions index`.")
+        text = " ".join(w.text for w in positive_words(parsed.node)) if not _plain(parsed.node) else parsed.text
+        qvec = store.encoder().encode_queries([text])[0]
+        return qvec, store.nearest(qvec, allowed, MEANING_CANDIDATES)
+
+    def _video_hits(self, gen, vid, hits, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
         meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}
         video = Video.from_dict(meta["video"])
         doc_start = gen.doc_start
@@ -225,17 +297,82 @@ class SearchIndex:
             moments.append(Moment(word_time=word_time, play_from=play_from, segment_start=seg_start / 1000,
                                   segment_end=seg_end / 1000, text=plain, spans=spans,
                                   score=float(passage_score), link=deep_link(video, play_from)))
-        times = sorted({exact.get(doc_start[d], doc_start[d]) / 1000 for _, d in hits})
-        positions = [HitTime(word_time=t, play_from=_play_from(t, lead_in)) for t in times]
+        times = {exact.get(doc_start[d], doc_start[d]) / 1000 for _, d in hits}
+        vv = self.meaning.get(vid) if near else None
+        # A meaning moment is the best-matching segment of a near passage, best segments first,
+        # after the exact moments and never repeating a passage the words already found.
+        candidates = []
+        for _cos, passage in near:
+            start_ms = int(vv.pass_start[passage])
+            if start_ms in exact:
+                continue
+            seg = self.meaning.best_segment(vid, passage, qvec)
+            if seg is not None:
+                candidates.append((seg[2], seg[0], seg[1], start_ms))
+        for cos, seg_start, seg_end, start_ms in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            times.add(seg_start / 1000)
+            if len(moments) >= per_video or seg_start in seen:
+                continue
+            docnum = gen.passage_doc().get((vid, start_ms))
+            if docnum is None:
+                continue
+            seen.add(seg_start)
+            payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
+            plain = next((payload["text"][a:b] for _i, s0, _e, a, b in payload["segs"] if s0 == seg_start), "")
+            word_time = seg_start / 1000
+            play_from = _play_from(word_time, lead_in)
+            moments.append(Moment(word_time=word_time, play_from=play_from, segment_start=word_time,
+                                  segment_end=seg_end / 1000, text=plain, spans=(), score=cos,
+                                  link=deep_link(video, play_from), matched="meaning"))
+        positions = [HitTime(word_time=t, play_from=_play_from(t, lead_in)) for t in sorted(times)]
+        best_ms = int(moments[0].word_time * 1000) if moments else None
         return VideoHits(
             video=video,
             language=meta.get("lang"),
             duration=meta.get("duration"),
-            hit_count=len(hits),
+            hit_count=len(hits) + len(candidates),
             moments=tuple(moments),
             positions=tuple(positions),
             score=score,
+            siblings=self._siblings(gen, vid, best_ms),
         )
+
+    # -- siblings -------------------------------------------------------------------------
+    def siblings(self, video_id: str, at: float | None = None) -> tuple[Sibling, ...]:
+        """The same session in other languages, best first; with `at` (seconds), where each says it."""
+        with self._lock:
+            gen = self._current()
+            if video_id not in gen.videos:
+                raise UnknownVideo(f"no session {video_id!r} in the index")
+            return self._siblings(gen, video_id, None if at is None else int(at * 1000))
+
+    def _siblings(self, gen, vid, at_ms: int | None) -> tuple[Sibling, ...]:
+        path = self.meaning.folder / SIBLINGS_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return ()
+        if self._siblings_cache[0] != stamp:
+            self._siblings_cache = (stamp, read_siblings(self.meaning.folder))
+        found = self._siblings_cache[1].get(vid, [])
+        if not found:
+            return ()
+        if at_ms is not None and self.meaning.options.enabled:
+            self.meaning.refresh(gen.videos, gen)
+        out = []
+        for other, similarity in sorted(found, key=lambda x: -x[1]):
+            meta = gen.videos.get(other)
+            if meta is None:
+                continue
+            video = Video.from_dict(meta["video"])
+            t = None
+            if at_ms is not None and self.meaning.options.enabled:
+                ms = corresponding_ms(self.meaning.full(vid), at_ms, self.meaning.full(other))
+                t = None if ms is None else ms / 1000
+            out.append(Sibling(video=video, language=meta.get("lang"), similarity=similarity, time=t,
+                               link=deep_link(video, t or 0.0)))
+        return tuple(out)
+
 
     # -- for the transcript view ----------------------------------------------------------
     def highlighter(self, query: str) -> Highlighter:
@@ -325,6 +462,39 @@ def _rank(gen, hits: dict[str, list], sort: str) -> list[tuple[str, float]]:
         dated = sorted((v for v in scores if day(v)), key=lambda v: (day(v), v), reverse=(sort == "date"))
         order = dated + sorted(v for v in scores if not day(v))  # unknown dates last
     return [(v, scores[v]) for v in order]
+
+
+def _fuse(gen, words: list[tuple[str, float]], near: dict[str, list], sort: str) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of the words ranking and the meaning ranking (sessions by best cosine).
+
+    A session found both ways sums both terms, so exact matches stay on top; at equal score the
+    one with word hits comes first. Date sorts order the union by date.
+    """
+    meaning = sorted(near, key=lambda v: (-max(c for c, _ in near[v]), v))
+    scores: dict[str, float] = defaultdict(float)
+    in_words = set()
+    for r, (vid, _) in enumerate(words, 1):
+        scores[vid] += 1 / (RRF_K + r)
+        in_words.add(vid)
+    for r, vid in enumerate(meaning, 1):
+        scores[vid] += 1 / (RRF_K + r)
+    if sort == "relevance":
+        order = sorted(scores, key=lambda v: (-scores[v], v not in in_words, v))
+    else:
+        def day(vid):
+            return (gen.videos.get(vid) or {}).get("video", {}).get("upload_date") or ""
+        dated = sorted((v for v in scores if day(v)), key=lambda v: (day(v), v), reverse=(sort == "date"))
+        order = dated + sorted(v for v in scores if not day(v))
+    return [(v, scores[v]) for v in order]
+
+
+def _plain(node) -> bool:
+    """Only plain words (AND implied): a query that may be answered by meaning."""
+    if isinstance(node, QWord):
+        return node.fuzzy is None and not node.prefix
+    if isinstance(node, QAnd):
+        return all(_plain(n) for n in node.items)
+    return False
 
 
 def _allowed_videos(gen, filters: SearchFilters) -> set[str] | None:

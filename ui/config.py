@@ -20,6 +20,7 @@ from typing import Any
 
 from archive.options import ConfigError, Options
 from archive.settings import setting
+from index.encoders import MeaningOptions
 from index.options import SearchOptions
 from ingest.engines import TranscribeOptions
 from ingest.run_records import IngestOptions
@@ -95,6 +96,7 @@ class Config:
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
     ingest: IngestOptions = field(default_factory=IngestOptions)  # its transcribe and folders wired in
     index: SearchOptions = field(default_factory=SearchOptions)  # defaults of every search
+    meaning: MeaningOptions = field(default_factory=MeaningOptions)  # search by meaning, siblings
     ui: UiSection = field(default_factory=UiSection)
 
 
@@ -104,6 +106,7 @@ _SECTIONS: dict[str, type[Options]] = {
     "transcribe": TranscribeOptions,
     "ingest": IngestOptions,
     "index": SearchOptions,
+    "meaning": MeaningOptions,
     "ui": UiSection,
 }
 

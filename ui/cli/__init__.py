@@ -26,6 +26,7 @@ COMMANDS = {
     "transcribe": "ui.cli.transcribe_cmd:transcribe",
     "index": "ui.cli.index_cmd:index",
     "search": "ui.cli.search_cmd:search",
+    "siblings": "ui.cli.siblings_cmd:siblings",
     "export": "ui.cli.export_cmd:export",
     "status": "ui.cli.status_cmd:status",
     "serve": "ui.cli.serve_cmd:serve",

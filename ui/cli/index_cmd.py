@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -20,20 +21,25 @@ def index(ctx: click.Context, clean: bool) -> None:
 
     config = load_cli_config(ctx)
     store = TranscriptStore(config.paths.transcripts)
-    bar = None
+    bars: dict[str, Any] = {}
 
-    def progress(done: int, total: int, name: str) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
+    def progress_for(label: str):
+        def progress(done: int, total: int, name: str) -> None:
+            if label not in bars:
+                for other in bars.values():
+                    other.__exit__(None, None, None)
+                bars.clear()
+                bars[label] = click.progressbar(length=total, label=label, file=sys.stderr)
+                bars[label].__enter__()
+            bars[label].update(1)
+        return progress
 
     try:
         # Without --rebuild a damaged index is rebuilt too: it is derived from transcripts/.
-        report = (rebuild if clean else sync)(store, config.paths.index, on_progress=progress)
+        report = (rebuild if clean else sync)(store, config.paths.index, on_progress=progress_for("indexing"),
+                                              meaning=config.meaning, on_embed=progress_for("embedding"))
     finally:
-        if bar is not None:
+        for bar in bars.values():
             bar.__exit__(None, None, None)
     if report.repaired:
         click.echo(f"the search index was damaged ({report.repaired}): rebuilt it from the transcripts", err=True)
@@ -44,5 +50,8 @@ def index(ctx: click.Context, clean: bool) -> None:
         f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, {len(report.corrupt)} corrupt; "
         f"{report.videos} videos in {config.paths.index}"
     )
+    if config.meaning.enabled:
+        reused = f", {report.reused} reused" if clean or report.repaired else ""
+        click.echo(f"meaning vectors: {len(report.embedded)} session(s) embedded{reused} ({config.meaning.encoder})")
     if report.corrupt:
         raise SystemExit(EXIT_FAILED)

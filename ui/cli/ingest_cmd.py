@@ -66,7 +66,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
         report = pipeline.ingest(
             urls, store=store, options=options,
             transcriber=lambda: load_engine_of(options),
-            on_stored=index_hook(config.paths.index),
+            on_stored=index_hook(config.paths.index, config.meaning),
             catch_up=index_catch_up(store, config.paths.index),
             on_event=progress.handle if progress else _failures_only,
         )
@@ -94,7 +94,7 @@ def load_engine_of(options: Any):
     return load_engine(options.transcribe)
 
 
-def index_hook(index_dir: Path):
+def index_hook(index_dir: Path, meaning: Any = None):
     """What the pipeline calls after each stored transcript: add it to the search index."""
 
     def on_stored(transcript: Any, path: Path) -> None:
@@ -102,7 +102,8 @@ def index_hook(index_dir: Path):
         from index.build import file_stamp, index_transcript
 
         stamp = file_stamp(path)
-        index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name, stamp=stamp)
+        index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name, stamp=stamp,
+                         meaning=meaning)
 
     return on_stored
 

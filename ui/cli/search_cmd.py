@@ -33,14 +33,17 @@ def terminal_snippet(text: str, spans) -> str:
 @click.option("--sort", type=click.Choice(["relevance", "date", "date-asc"]), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Sessions to show (default: [index] results_limit).")
 @click.option("--hits", "hits_per_video", type=click.IntRange(min=1), help="Moments per session (default: [index] hits_per_video).")
+@click.option("--mode", type=click.Choice(["words", "meaning", "both"]), default="both", show_default=True,
+              help="words: what was said; meaning: passages close in meaning, in any language; both: fused.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 @domain_errors
-def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per_video, as_json) -> None:
+def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per_video, mode, as_json) -> None:
     """Find the moments where QUERY was said.
 
     QUERY syntax: words (all must match), "exact phrase", OR, NOT / -word, (grouping),
-    word~ (fuzzy), pref* (prefix). See the README for details.
+    word~ (fuzzy), pref* (prefix). See the README for details. Quoted phrases and operators are
+    matched exactly (in --mode both they get no meaning hits).
     """
     from dataclasses import replace
 
@@ -56,10 +59,10 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
         title=title,
     )
     # [index] is the search's options: the command line's choices go on top.
-    options = replace(config.index, query=query, filters=filters, sort=sort,
+    options = replace(config.index, query=query, filters=filters, sort=sort, mode=mode,
                       results_limit=limit or config.index.results_limit,
                       hits_per_video=hits_per_video or config.index.hits_per_video)
-    result = SearchIndex(config.paths.index).search(options)
+    result = SearchIndex(config.paths.index, meaning=config.meaning).search(options)
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1, default=str))
         return
@@ -75,8 +78,12 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
         details.append(f"{hits.hit_count} hit{'s' if hits.hit_count != 1 else ''}")
         click.echo(f"\n{n}. {v.title or v.id}  ({' · '.join(details)})")
         for m in hits.moments:
-            click.echo(f"   [{clock(m.word_time)}] {terminal_snippet(m.text, m.spans)}")
+            marker = " (meaning)" if m.matched == "meaning" else ""
+            click.echo(f"   [{clock(m.word_time)}]{marker} {terminal_snippet(m.text, m.spans)}")
             if m.link:
                 click.echo(f"              {m.link}")
+        if hits.siblings:
+            also = " · ".join(f"{s.language or '?'}: {s.video.title or s.video.id} {s.link}" for s in hits.siblings)
+            click.echo(f"   also in: {also}")
     for s in result.suggestions:
         click.echo(f"\ndid you mean: {s}")

