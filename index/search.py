@@ -270,8 +270,13 @@ class SearchIndex:
             notices.append(f"{len(gen.videos) - store.videos} session(s) are not searchable by meaning yet: "
                            "run `sessions index`.")
         text = " ".join(w.text for w in positive_words(parsed.node)) if not _plain(parsed.node) else parsed.text
-        qvec = store.encoder().encode_queries([text])[0]
-        return qvec, store.nearest(qvec, allowed, MEANING_CANDIDATES)
+        encoder = store.encoder()
+        qvec = encoder.encode_queries([text])[0]
+        found = store.nearest(qvec, allowed, MEANING_CANDIDATES)
+        if found:
+            floor = max(encoder.floor, found[0][0] - encoder.margin)
+            found = [f for f in found if f[0] >= floor]
+        return qvec, found
 
     def _video_hits(self, gen, vid, hits, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
         meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}

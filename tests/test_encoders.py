@@ -8,7 +8,8 @@ import types
 import numpy as np
 import pytest
 
-from index.encoders import EncoderUnavailable, MeaningOptions, UnknownEncoder, load_encoder
+from archive.options import InvalidOption
+from index.encoders import EncoderUnavailable, MeaningOptions, load_encoder
 
 SENTENCES = ["Peer learning between cities.", "L'apprentissage entre pairs entre les villes.",
              "El aprendizaje entre pares entre ciudades.", "The football match ended in a draw."]
@@ -27,9 +28,13 @@ def test_embedded_encoders_rank_translations_above_unrelated_text(name, dim):
     assert enc.encode_passages([]).shape == (0, dim)
 
 
-def test_unknown_encoder_is_named():
-    with pytest.raises(UnknownEncoder, match="'bert'.*usem3"):
-        load_encoder(MeaningOptions(encoder="bert"))
+def test_unknown_encoder_is_named_in_config(tmp_path):
+    from ui.config import ConfigError, config_from_dict
+
+    with pytest.raises(ConfigError, match=r"\[meaning\] encoder.*'bert'.*usem3"):
+        config_from_dict({"meaning": {"encoder": "bert"}}, tmp_path / "config.toml")
+    with pytest.raises(InvalidOption, match="batch_size"):
+        MeaningOptions(batch_size=0)
 
 
 class _FakeSentenceTransformer:

@@ -69,7 +69,7 @@ def test_a_damaged_index_is_named_by_search_and_status_and_repaired_by_index(arc
     result = run_cli(archive, "index")
     assert result.exit_code == 0, result.output
     assert "the search index was damaged" in result.stderr and "rebuilt index: 3 added" in result.stdout
-    result = run_cli(archive, "search", "country")
+    result = run_cli(archive, "search", "country", "--mode", "words")
     assert result.exit_code == 0 and "2 session(s)" in result.stdout, result.output
     assert "indexed:     3" in run_cli(archive, "status").stdout
 

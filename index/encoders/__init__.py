@@ -77,6 +77,10 @@ class EncoderInfo:
 
 class Encoder(Protocol):
     info: EncoderInfo
+    # A meaning hit needs cosine >= max(floor, best hit's cosine - margin): nearest neighbours exist
+    # for any query, and "meaning fills in" must not mean "everything is returned".
+    floor: float
+    margin: float
 
     def encode_queries(self, texts: list[str]):  # -> numpy (n, dim) float32, rows of length 1
         ...

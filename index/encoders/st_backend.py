@@ -17,6 +17,10 @@ DEFAULT_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
 
 
 class SentenceTransformersEncoder:
+    # Unmeasured for arbitrary models: the usual range of normalised sentence-transformers cosines.
+    floor = 0.2
+    margin = 0.25
+
     def __init__(self, options: MeaningOptions):
         try:
             from sentence_transformers import SentenceTransformer
