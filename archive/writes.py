@@ -69,6 +69,28 @@ def writes_to(param: str, reads_too: bool = False) -> Callable[[F], F]:
     return wrap
 
 
+# A write that fails with one of these fails for every file after it: the run should stop.
+_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
+def disk_failure(exc: BaseException) -> str | None:
+    """The cause, when `exc` (or what it wraps, or its message: yt-dlp flattens errors into text)
+    is a full disk, a file-size limit or a read-only file system; else None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_ERRNOS:
+            return _HINTS[current.errno]
+        wrapped = getattr(current, "exc_info", None)  # yt-dlp's DownloadError keeps the original here
+        inner = wrapped[1] if isinstance(wrapped, tuple) and len(wrapped) > 1 else None
+        current = inner if isinstance(inner, BaseException) else (current.__cause__ or current.__context__)
+    for code in _DISK_ERRNOS:
+        if f"[Errno {code}]" in str(exc) or os.strerror(code) in str(exc):
+            return _HINTS[code]
+    return None
+
+
 def cause_of(exc: OSError, path: Path) -> str:
     """`exc` in words, naming the file it happened on when that is not `path` (a parent folder, say)."""
     if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := _file_in_the_way(path)) is not None:

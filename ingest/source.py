@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from archive.errors import WriteFailed
 from archive.ids import safe_stem
 from archive.links import youtube_id_from_url
 from archive.options import Options
 from archive.records import Video, within_recording
 from archive.settings import setting
-from archive.writes import writing
+from archive.writes import disk_failure, writing
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing, kind_of_path
 
 log = logging.getLogger("sessions.ingest")
@@ -392,6 +393,9 @@ def _extract(url: str, options: SourceOptions, *, flat: bool, dest: Path | None 
     except DownloadFailed:
         raise
     except (yt_dlp.utils.YoutubeDLError, OSError) as exc:
+        if dest is not None and (cause := disk_failure(exc)) is not None:
+            # Every later download would fail the same way: WriteFailed stops the run.
+            raise WriteFailed(dest.parent, cause) from exc
         reason, transient = classify_error(str(exc), url)
         message = _unreachable_message(str(exc), url) if reason == UNREACHABLE else _clean_message(str(exc))
         raise DownloadFailed(what or url, message, reason=reason, transient=transient) from exc

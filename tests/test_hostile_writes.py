@@ -136,3 +136,21 @@ def test_an_unwritable_state_folder_is_named(tmp_path):
     (tmp_path / "state").write_text("a file")
     with pytest.raises(WriteFailed, match="state is a file, not a folder"), IngestLock(tmp_path / "state"):
         pass
+
+
+@pytest.mark.integration
+def test_a_disk_full_during_downloads_stops_the_run_at_the_first_video(tmp_path):
+    # Real yt-dlp against a loopback feed; the audio file outgrows the size limit mid-download.
+    from demo.localfeed import FeedItem, LocalFeed
+
+    media = REPO.parent / "shared" / "media"
+    items = [FeedItem("a", "A", media / "jfk.flac"), FeedItem("b", "B", media / "pv_test_en.wav")]
+    config = write_config(tmp_path, transcribe={"model": "no-such-model-folder/x"},
+                          ingest={"retries": 1, "retry_backoff": 0.01})
+    with LocalFeed(items) as feed:
+        proc = run_with_full_disk(config, "ingest", feed.url, max_bytes=20_000)
+    assert proc.returncode == EXIT_FAILED, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"error: cannot write {tmp_path / 'data' / 'audio' / '.inflight'}: "
+        "the file is larger than this system allows (file size limit)"), proc.stderr
+    assert "failed: a" not in proc.stderr or "failed: b" not in proc.stderr  # not one failure per video
