@@ -145,6 +145,7 @@ class TranscriptionInfo:
     # Where it ran; "" in files written before these were recorded.
     device: str = ""  # "cpu" or "cuda"
     compute_type: str = ""  # e.g. "int8", "float16"
+    worker: str = ""  # the process that transcribed it when not the ingest itself ("host/pid N", a Dask address)
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -158,7 +159,7 @@ class TranscriptionInfo:
             "audio_duration": _finite_or_none(self.audio_duration),
         }
         # Written only when known, so an older transcript reads and writes back unchanged.
-        for key in ("device", "compute_type"):
+        for key in ("device", "compute_type", "worker"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
         return d
@@ -179,6 +180,7 @@ class TranscriptionInfo:
             audio_duration=_opt_duration(d, "audio_duration"),
             device=_str(d, "device", ""),
             compute_type=_str(d, "compute_type", ""),
+            worker=_str(d, "worker", ""),
         )
 
 

@@ -21,6 +21,9 @@ class MediaNotFound(IngestError):
         super().__init__(f"{path}: no such file")
         self.path = path
 
+    def __reduce__(self):  # rebuilt from its fields when it comes back from a worker process
+        return type(self), (self.path,)
+
 
 class NotMedia(IngestError):
     """A file that no decoder can read as audio."""
@@ -34,6 +37,9 @@ class NotMedia(IngestError):
     def not_a_file(cls, path: Path) -> NotMedia:
         """For a path that exists but is no regular file: says what it is (a folder, a FIFO, a device)."""
         return cls(path, f"is {kind_of_path(path)}, not an audio or video file")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.reason)
 
 
 def kind_of_path(path: Path) -> str:
@@ -63,6 +69,9 @@ class DamagedMedia(IngestError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):
+        return type(self), (self.path, self.reason)
+
 
 class EngineUnavailable(IngestError):
     """The chosen Whisper engine's package is not installed (or the engine name is unknown)."""
@@ -89,6 +98,17 @@ class DownloadFailed(IngestError):
     def message_for(self, what: str) -> str:
         """The same failure, said about another item (another tab of the same unreachable host)."""
         return f"{what}: {self.message}"
+
+    def __reduce__(self):
+        return type(self), (self.what, self.message, self.reason, self.transient)
+
+
+class WorkerLost(IngestError):
+    """A transcription worker process died (killed, out of memory): the run stops; a re-run resumes."""
+
+
+class SchedulerUnreachable(IngestError):
+    """The Dask scheduler given with --scheduler / [ingest] scheduler did not answer."""
 
 
 class IngestLocked(IngestError):

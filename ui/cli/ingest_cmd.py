@@ -25,11 +25,15 @@ from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
 @click.option("--force", is_flag=True, help="Transcribe again even videos already transcribed with this model.")
 @engine_choice_options
 @click.option("--wait", is_flag=True, help="If another ingest is running, wait for it instead of refusing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Transcribe N videos at once in N worker processes (default: [ingest] jobs).")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="Send each video to the workers of this Dask scheduler (default: [ingest] scheduler).")
 @click.pass_context
 @domain_errors
 def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: int | None, since: Any,
            match: str | None, quiet: bool, force: bool, engine: str | None, model: str | None,
-           language: str | None, wait: bool) -> None:
+           language: str | None, wait: bool, jobs: int | None, scheduler: str | None) -> None:
     """Download and transcribe the channel's new videos, then index them.
 
     \b
@@ -38,6 +42,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     sessions ingest ~/recordings/        a local folder of recordings
     sessions ingest --dry-run            show what is new, done, or failed before; change nothing
     sessions ingest -q                   for cron: silent unless something failed (exit 1)
+    sessions ingest --jobs 2             two videos at once, one worker process each
+    sessions ingest --scheduler tcp://HOST:8786   on the workers of a Dask cluster
 
     Already transcribed videos (same engine and model) are skipped; failed ones are retried.
     Each video is committed on its own, so an interrupted run resumes where it stopped.
@@ -50,7 +56,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     if not urls:
         raise click.UsageError("no sources: give a URL or folder, or set [channel] urls in the config")
     options = ingest_options(config, since=since.date() if since else None, match=match, limit=limit,
-                             force=force, engine=engine, model=model, language=language, wait=wait)
+                             force=force, engine=engine, model=model, language=language, wait=wait,
+                             **({"jobs": jobs} if jobs else {}), **({"scheduler": scheduler} if scheduler else {}))
     store = TranscriptStore(config.paths.transcripts)
 
     if dry_run:

@@ -1,0 +1,105 @@
+"""`sessions ingest --jobs 2`: two worker processes over the loopback channel, real tiny.en, real index.
+
+The same transcripts as --jobs 1; a SIGKILLed coordinator loses nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.store import TranscriptStore
+from ingest.ingest_log import IngestLog
+from tests.support.channel import feed_fixture, item, write_config  # noqa: F401 - a fixture
+from tests.support.media import REPO
+from tests.test_ingest_e2e import assert_archive_consistent
+from ui.cli import cli
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def items():
+    return [item("jfk", "jfk.m4a", "One", 1), item("meeting", "meeting.m4a", "Two", 2),
+            item("platforms", "platforms.mp4", "Three", 3), item("ta-video", "ta_video.mp4", "Four", 4)]
+
+
+def words(root: Path) -> dict[str, list[tuple[str, float, float]]]:
+    store = TranscriptStore(root / "transcripts")
+    out = {}
+    for p in store.files():
+        t = store.read_path(p)
+        out[t.video.id] = [(w.word, w.start, w.end) for s in t.segments for w in s.words]
+    return out
+
+
+def test_two_jobs_give_the_same_transcripts_as_one(feed, tmp_path, tiny_en_model):
+    f = feed(items())
+    roots = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"jobs{jobs}"
+        config = write_config(root, tiny_en_model, urls=(f.url,))
+        # threads fixed: the same arithmetic in both runs (the default splits the cores between jobs)
+        config.write_text(config.read_text().replace("vad = false", "vad = false\nthreads = 1"))
+        result = CliRunner().invoke(cli, ["--config", str(config), "ingest", "--jobs", str(jobs)],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "ingest: 4 new, 0 skipped, 0 failed" in result.stdout
+        assert_archive_consistent(root, {"jfk", "meeting", "platforms", "ta-video"})
+        roots[jobs] = root
+    one, two = words(roots[1]), words(roots[2])
+    assert one.keys() == two.keys()
+    for vid in one:
+        assert [w for w, _, _ in one[vid]] == [w for w, _, _ in two[vid]], vid
+        for (_, s1, e1), (_, s2, e2) in zip(one[vid], two[vid], strict=True):
+            assert abs(s1 - s2) <= 0.05 and abs(e1 - e2) <= 0.05
+    workers = {TranscriptStore(roots[2] / "transcripts").read(v).transcription.worker for v in two}
+    assert all("/pid " in w for w in workers), workers  # each transcript names the process that made it
+    assert TranscriptStore(roots[1] / "transcripts").read("jfk").transcription.worker == ""
+
+
+def test_sigkill_of_the_coordinator_then_rerun_loses_and_duplicates_nothing(feed, tmp_path, tiny_en_model):
+    f = feed(items())
+    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    state = tmp_path / "data" / "state"
+
+    def one_done_others_in_flight() -> bool:
+        try:
+            statuses = [v.status for v in IngestLog.load(state).videos.values()]
+        except (OSError, ValueError):
+            return False
+        return statuses.count("done") >= 1 and statuses.count("transcribing") >= 1
+
+    env = dict(os.environ, SESSIONS_CONFIG=str(config), HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO))
+    # Its own process group: the coordinator and its workers, so the test can reap the orphans.
+    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "ingest", "--jobs", "2"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not one_done_others_in_flight():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "timed out"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the orphaned workers of the killed run
+        proc.communicate()
+    stored_before = {p.name for p in (tmp_path / "transcripts").glob("*.json")}
+    assert 1 <= len(stored_before) < 4
+    rerun = CliRunner().invoke(cli, ["--config", str(config), "ingest", "--jobs", "2"], catch_exceptions=False)
+    assert rerun.exit_code == 0, rerun.output
+    assert f"{len(stored_before)} skipped" in rerun.stdout or "re-indexed" in rerun.stdout, rerun.stdout
+    assert_archive_consistent(tmp_path, {"jfk", "meeting", "platforms", "ta-video"})
+    log = IngestLog.load(state)
+    assert {k: v.status for k, v in log.videos.items()} == dict.fromkeys(("jfk", "meeting", "platforms", "ta-video"),
+                                                                           "done")
