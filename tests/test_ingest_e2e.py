@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from archive.store import TranscriptStore
-from index.build import indexed_sources, open_index
 from index.search import SearchIndex
 from ingest.ingest_log import IngestLock, IngestLog
+from tests.support.archive_checks import assert_archive_consistent
 from tests.support.channel import ingest_config, item, standard_items
 from tests.support.media import REPO
 
@@ -28,24 +28,6 @@ def spawn(config: Path, *args: str) -> subprocess.Popen:
     env = dict(os.environ, SESSIONS_CONFIG=str(config), HF_HUB_OFFLINE="1")
     return subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "ingest", *args],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def assert_archive_consistent(root: Path, expected_ids: set[str]) -> None:
-    """Every transcript complete and unique, nothing half-written left, the index equal to transcripts/."""
-    store = TranscriptStore(root / "transcripts")
-    files = store.files()
-    assert {store.read_path(p).video.id for p in files} == expected_ids
-    assert len(files) == len(expected_ids)
-    assert [p.name for p in (root / "transcripts").iterdir() if p.name.startswith(".")] == []
-    assert list((root / "data" / "audio" / ".inflight").glob("*")) == []
-    for p in files:
-        assert store.read_path(p).segments, f"{p.name} has no segments"
-    ix = open_index(root / "data" / "index")
-    try:
-        indexed = indexed_sources(ix)
-    finally:
-        ix.close()
-    assert indexed == {p.name: (store.read_path(p).video.id, TranscriptStore.checksum(p)) for p in files}
 
 
 def test_first_run_ingests_all_second_run_nothing_then_only_the_new_item(feed, tmp_path, tiny_en_model, run_cli):

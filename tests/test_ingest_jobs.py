@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 from archive.store import TranscriptStore
 from ingest.ingest_log import IngestLog
-from tests.support.channel import feed_fixture, item, write_config  # noqa: F401 - a fixture
+from tests.support.archive_checks import assert_archive_consistent
+from tests.support.channel import item, write_config
 from tests.support.media import REPO
-from tests.test_ingest_e2e import assert_archive_consistent
 from ui.cli import cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
