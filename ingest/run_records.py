@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive.options import InvalidOption, Options, inline, not_a_key
+from archive.options import Options, inline, not_a_key
 from archive.records import Transcript, Video
 from archive.settings import setting
 from ingest.engines import TranscribeOptions, Transcriber
@@ -34,8 +34,9 @@ class IngestOptions(Options):
     # Seconds, doubled after each retry (1e308 overflowed the wait).
     retry_backoff: float = setting(2.0, min=0, max=3600, unit="s")
     overlap: bool = True  # download the next video while the current one is transcribed
-    jobs: int = 1  # worker processes transcribing at once (ingest/workers.py); 1: in this process
-    scheduler: str = ""  # a Dask scheduler address: its workers download and transcribe (ingest/dask_workers.py)
+    jobs: int = setting(1, min=1, max=256)  # worker processes transcribing at once (ingest/workers.py); 1: here
+    # A Dask scheduler address: its workers download and transcribe (ingest/dask_workers.py); "": none.
+    scheduler: str = setting("", pattern=r"|(tcp|tls|inproc|ucx|ws|wss)://\S+")
     # Wired from other sections.
     transcribe: TranscribeOptions = not_a_key(factory=TranscribeOptions)
     audio_dir: Path = not_a_key(Path("data/audio"))
@@ -46,12 +47,6 @@ class IngestOptions(Options):
     match: str | None = not_a_key(None)  # regular expression searched in titles (case-insensitive)
     force: bool = not_a_key(False)  # transcribe again even when a transcript with the same engine/model exists
     wait: bool = not_a_key(False)  # wait for another ingest to finish instead of refusing
-
-    def validate(self) -> None:
-        if self.jobs < 1:
-            raise InvalidOption("jobs", f"must be at least 1, got {self.jobs}")
-        if self.scheduler and "://" not in self.scheduler:
-            raise InvalidOption("scheduler", f"expected an address like tcp://HOST:8786, got {self.scheduler!r}")
 
 
 # -- records of a run ----------------------------------------------------------------------
