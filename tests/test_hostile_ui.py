@@ -72,3 +72,12 @@ def test_app_plays_from_the_start_for_absurd_times(config, monkeypatch, raw):
     player = at.get("video")[0].proto
     assert player.start_time == 0
     assert any("start time" in w.value for w in at.warning) or any("start time" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("query", ["(" * 300 + "country", "NOT " * 120 + "country"])
+def test_app_explains_a_query_nested_too_deep(config, monkeypatch, query):
+    from tests.support.app import run_app
+
+    at = run_app(monkeypatch, config, q=query)  # a RecursionError traceback before
+    shown = [e.value for e in at.error] + [w.value for w in at.warning]
+    assert any("levels deep" in text for text in shown), shown

@@ -154,3 +154,17 @@ def test_a_disk_full_during_downloads_stops_the_run_at_the_first_video(tmp_path)
         f"error: cannot write {tmp_path / 'data' / 'audio' / '.inflight'}: "
         "the file is larger than this system allows (file size limit)"), proc.stderr
     assert "failed: a" not in proc.stderr or "failed: b" not in proc.stderr  # not one failure per video
+
+
+@pytest.mark.slow
+def test_a_disk_full_when_the_transcript_is_stored_is_one_line(tmp_path, tiny_en_model):
+    # Real tiny.en transcription; the transcript (~10 KB) outgrows the limit, the log (~1 KB) does not.
+    recording = REPO.parent / "shared" / "media" / "jfk.flac"
+    config = write_config(tmp_path, transcribe={"model": str(tiny_en_model), "beam_size": 1, "language": "en"})
+    proc = run_with_full_disk(config, "transcribe", str(recording), max_bytes=3_000)
+    assert proc.returncode == EXIT_FAILED, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: cannot write {tmp_path / 'transcripts'}/local-"), proc.stderr
+    assert last.endswith(".json: the file is larger than this system allows (file size limit)"), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list((tmp_path / "transcripts").glob("*.json")) and no_temp_files(tmp_path / "transcripts")
