@@ -111,3 +111,76 @@ def generate_archive(root: Path, sessions: int = 500, seed: int = 0, hours: floa
         if on_progress:
             on_progress(i + 1, sessions)
     return store
+
+
+# -- planted sibling sessions ----------------------------------------------------------------
+# One event held in English, French and Spanish: the same sentences (written for the benchmark,
+# translated by hand) in the same order, uploaded within a few days. The rest of the archive is
+# word salad over the same local-government vocabulary, so a false sibling is possible.
+PARALLEL = [
+    ("Welcome to this session on peer learning between cities.",
+     "Bienvenue à cette session sur l'apprentissage entre pairs entre les villes.",
+     "Bienvenidos a esta sesión sobre el aprendizaje entre pares entre ciudades."),
+    ("Mayors from twelve towns met every month to share what worked and what failed.",
+     "Les maires de douze communes se sont réunis chaque mois pour partager ce qui a marché et ce qui a échoué.",
+     "Los alcaldes de doce municipios se reunieron cada mes para compartir lo que funcionó y lo que fracasó."),
+    ("Street lighting was the largest expense in the energy budget of every town hall.",
+     "L'éclairage public était la plus grande dépense du budget énergétique de chaque mairie.",
+     "El alumbrado público era el mayor gasto del presupuesto de energía de cada ayuntamiento."),
+    ("By replacing old bulbs with LED lights, one city cut its lighting costs by sixty percent.",
+     "En remplaçant les vieilles ampoules par des LED, une ville a réduit ses coûts d'éclairage de soixante pour cent.",
+     "Al cambiar las bombillas viejas por luces LED, una ciudad redujo sus costos de alumbrado en un sesenta por ciento."),
+    ("The savings paid for new bicycle lanes near the schools.",
+     "Les économies ont payé de nouvelles pistes cyclables près des écoles.",
+     "Los ahorros pagaron nuevos carriles para bicicletas cerca de las escuelas."),
+    ("Women now chair half of the neighbourhood committees.",
+     "Les femmes président désormais la moitié des comités de quartier.",
+     "Las mujeres presiden ahora la mitad de los comités de barrio."),
+    ("The council publishes its spending online every quarter.",
+     "Le conseil publie ses dépenses en ligne chaque trimestre.",
+     "El concejo publica sus gastos en internet cada trimestre."),
+    ("Heavy rain flooded the market twice last year.",
+     "De fortes pluies ont inondé le marché deux fois l'année dernière.",
+     "Las lluvias fuertes inundaron el mercado dos veces el año pasado."),
+    ("Young people asked for more green spaces and safer streets.",
+     "Les jeunes ont demandé plus d'espaces verts et des rues plus sûres.",
+     "Los jóvenes pidieron más espacios verdes y calles más seguras."),
+    ("The region will train two hundred municipal staff in digital tools.",
+     "La région formera deux cents agents municipaux aux outils numériques.",
+     "La región formará a doscientos funcionarios municipales en herramientas digitales."),
+]
+PARALLEL_TITLES = ("Peer learning between cities #{n}", "Apprentissage entre pairs entre villes #{n}",
+                   "Aprendizaje entre pares entre ciudades #{n}")
+
+
+def sibling_triplet(n: int, seed: int = 0, hours: float = 1.5) -> list[Transcript]:
+    """The EN, FR and ES sessions of planted event `n` (ids plantEN/FR/ES-n), a few days apart."""
+    rng = random.Random(f"{seed}-triplet-{n}")
+    day = date(2019, 1, 1) + timedelta(days=90 * n)  # one event per quarter: date windows never overlap
+    order = []
+    t = 0.0
+    while t < hours * 3600:
+        k = rng.randrange(len(PARALLEL))
+        order.append(k)
+        t += 7.0
+    out = []
+    for li, lang in enumerate(("en", "fr", "es")):
+        segments, t = [], 0.0
+        for seg_id, k in enumerate(order):
+            text = PARALLEL[k][li]
+            dur = 0.07 * len(text)
+            words = text.split()
+            step = dur / len(words)
+            ws = tuple(Word(start=round(t + j * step, 2), end=round(t + (j + 1) * step, 2),
+                            word=(" " if j or seg_id else "") + w) for j, w in enumerate(words))
+            segments.append(Segment(id=seg_id, start=round(t, 2), end=round(t + dur, 2),
+                                    text="".join(w.word for w in ws), words=ws))
+            t += dur + 0.6
+        vid = f"plant{lang.upper()}{n:03d}"
+        video = Video(id=vid, title=PARALLEL_TITLES[li].format(n=n), channel="UCLG Learning (synthetic)",
+                      webpage_url=f"https://example.org/sessions/{vid}",
+                      upload_date=(day + timedelta(days=li * 2)).isoformat(), duration=t, language=lang)
+        info = TranscriptionInfo(engine="synthetic", engine_version="0", model="none", language=lang,
+                                 language_probability=1.0, created="2025-01-01T00:00:00Z", audio_duration=t)
+        out.append(Transcript(video=video, transcription=info, segments=tuple(segments)))
+    return out

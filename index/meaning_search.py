@@ -16,6 +16,7 @@ from index.encoders import Encoder, MeaningOptions, cached_encoder
 from index.errors import IndexError_
 
 SEGMENT_CACHE = 64  # videos whose segment vectors are kept in memory
+QUERY_CACHE = 256  # query vectors kept: the UI re-runs the same search on every interaction
 
 
 class MeaningDisabled(IndexError_):
@@ -33,6 +34,7 @@ class MeaningStore:
         self._row_video = None  # row -> index into _ids
         self._row_pass = None  # row -> passage index within its video
         self._segments: OrderedDict[str, object] = OrderedDict()
+        self._queries: OrderedDict[str, object] = OrderedDict()
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self, videos: dict[str, dict], generation: object) -> None:
@@ -95,6 +97,20 @@ class MeaningStore:
         return encoder
 
     # -- searching ------------------------------------------------------------------------
+    def query_vector(self, text: str):
+        """The query's unit vector (encoding one query costs tens to hundreds of ms: cached)."""
+        if text in self._queries:
+            self._queries.move_to_end(text)
+            return self._queries[text]
+        vec = self.encoder().encode_queries([text])[0]
+        self._queries[text] = vec
+        while len(self._queries) > QUERY_CACHE:
+            self._queries.popitem(last=False)
+        return vec
+
+    def clear_query_cache(self) -> None:
+        self._queries.clear()
+
     def nearest(self, query_vec, allowed: set[str] | None, k: int) -> list[tuple[float, str, int]]:
         """[(cosine, video id, passage index)] of the k nearest passages the filter lets through."""
         import numpy as np

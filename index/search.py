@@ -271,7 +271,7 @@ class SearchIndex:
                            "run `sessions index`.")
         text = " ".join(w.text for w in positive_words(parsed.node)) if not _plain(parsed.node) else parsed.text
         encoder = store.encoder()
-        qvec = encoder.encode_queries([text])[0]
+        qvec = store.query_vector(text)
         found = store.nearest(qvec, allowed, MEANING_CANDIDATES)
         if found:
             floor = max(encoder.floor, found[0][0] - encoder.margin)
