@@ -11,6 +11,7 @@ import errno
 import functools
 import inspect
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,7 +95,7 @@ def disk_failure(exc: BaseException) -> str | None:
 def cause_of(exc: OSError, path: Path) -> str:
     """`exc` in words, naming the file it happened on when that is not `path` (a parent folder, say)."""
     if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := _file_in_the_way(path)) is not None:
-        return f"{blocker} is a file, not a folder"
+        return f"{blocker} is {kind_of_path(blocker)}, not a folder"
     if exc.errno == errno.EISDIR and path.is_dir():
         return "a folder of that name is in the way"
     cause = _HINTS.get(exc.errno) or exc.strerror or str(exc) or type(exc).__name__
@@ -102,6 +103,25 @@ def cause_of(exc: OSError, path: Path) -> str:
     if culprit is not None and culprit != path and not culprit.name.startswith(".tmp-"):
         return f"{culprit}: {cause}"
     return cause
+
+
+def kind_of_path(path: Path) -> str:
+    """What a path that is not a regular file is, in words ("a named pipe (FIFO)" for a mkfifo)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "not readable"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device (like /dev/null or /dev/zero)"
+    if stat.S_ISBLK(mode):
+        return "a block device (a disk)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a file" if stat.S_ISREG(mode) else "not a regular file"
 
 
 def _file_in_the_way(path: Path) -> Path | None:

@@ -5,11 +5,10 @@ Library code raises these; only the CLI turns them into messages and exit codes.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 from archive.errors import SessionsError
+from archive.writes import kind_of_path
 
 
 class IngestError(SessionsError):
@@ -41,24 +40,6 @@ class NotMedia(IngestError):
     def __reduce__(self):
         return type(self), (self.path, self.reason)
 
-
-def kind_of_path(path: Path) -> str:
-    """What a path that is not a regular file is, in words ("a named pipe (FIFO)" for a mkfifo)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return "not readable"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode):
-        return "a character device (like /dev/null or /dev/zero)"
-    if stat.S_ISBLK(mode):
-        return "a block device (a disk)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
 
 
 class DamagedMedia(IngestError):

@@ -91,6 +91,11 @@ def test_export_into_a_folder_below_a_file(archive, tmp_path, run_cli):
     one_error_line(result, "afile is a file, not a folder")
 
 
+def test_export_into_a_device(archive, run_cli):
+    result = run_cli(archive, "export", YOUTUBE_ID, "-f", "srt", "-o", "/dev/full")
+    one_error_line(result, "/dev/full is a character device (like /dev/null or /dev/zero), not a folder")
+
+
 # -- the disk fills up ---------------------------------------------------------------------------
 def _limited(max_bytes: int):
     def apply() -> None:
