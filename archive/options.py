@@ -125,6 +125,7 @@ def _value(f: dataclasses.Field[Any], hint: Any, value: Any, where: str, base: P
         return None
     value = coerce(hint, value, where, base)
     if f.metadata.get(_NAME_OR_PATH) and base is not None and _looks_like_path(value):
+        coerce(Path, value, where)  # a path the OS can name
         return str((base / Path(value).expanduser()).resolve())
     return value
 
@@ -147,6 +148,8 @@ def coerce(hint: Any, value: Any, where: str, base: Path | None = None) -> Any:
     if hint is Path:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: expected a path (text), got {value!r}")
+        if "\x00" in value:  # the OS cannot name it: every later use would be a ValueError
+            raise ConfigError(f"{where}: a path cannot contain a NUL character, got {value!r}")
         p = Path(value).expanduser()
         return p if p.is_absolute() or base is None else (base / p).resolve()
     if origin is tuple:

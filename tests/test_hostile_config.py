@@ -130,3 +130,11 @@ def test_library_callers_get_the_same_checks():
         SearchOptions(lead_in=-500)
     with pytest.raises(InvalidOption, match="retry_backoff: must be from 0 to 3600 s"):
         IngestOptions(retry_backoff=1e308)
+
+
+@pytest.mark.parametrize(("section", "key", "value"), [("paths", "transcripts", "a\x00b"), ("paths", "media_roots", ["\x00"]),
+                                                       ("transcribe", "model", "./models/\x00")])
+def test_a_nul_in_a_path_is_named(tmp_path, section, key, value):
+    # Found by the property test above: ValueError("embedded null byte") from the OS before.
+    with pytest.raises(ConfigError, match=rf"\[{section}\] {key}: a path cannot contain a NUL character"):
+        config_from_dict({section: {key: value}}, tmp_path / "config.toml")
