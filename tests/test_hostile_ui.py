@@ -81,3 +81,18 @@ def test_app_explains_a_query_nested_too_deep(config, monkeypatch, query):
     at = run_app(monkeypatch, config, q=query)  # a RecursionError traceback before
     shown = [e.value for e in at.error] + [w.value for w in at.warning]
     assert any("levels deep" in text for text in shown), shown
+
+
+@pytest.mark.parametrize("params", [
+    {"v": "../../etc/passwd", "t": "5"},
+    {"v": "\x00", "q": "\x00"},
+    {"q": "country", "session": "x" * 5000},
+    {"q": "country", "lang": ",,,,<script>,", "sort": "';DROP"},
+    {"q": "country", "since": "9999-12-31", "until": "0001-01-01"},
+    {"q": "\"" * 499, "v": YOUTUBE_ID, "t": "-0"},
+    {"q": "country", "v": YOUTUBE_ID, "t": "1e-320"},
+])
+def test_app_opens_for_hostile_links(config, monkeypatch, params):
+    from tests.support.app import run_app
+
+    run_app(monkeypatch, config, **params)  # asserts no exception box
