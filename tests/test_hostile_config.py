@@ -138,3 +138,10 @@ def test_a_nul_in_a_path_is_named(tmp_path, section, key, value):
     # Found by the property test above: ValueError("embedded null byte") from the OS before.
     with pytest.raises(ConfigError, match=rf"\[{section}\] {key}: a path cannot contain a NUL character"):
         config_from_dict({section: {key: value}}, tmp_path / "config.toml")
+
+
+def test_a_config_nested_too_deep_is_named(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML: nested too deeply"):  # a RecursionError before
+        load_config(path)

@@ -129,6 +129,8 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses per nesting level of an array or table
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from exc
     return config_from_dict(raw, path)
 
 
