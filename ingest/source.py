@@ -26,6 +26,7 @@ from archive.links import youtube_id_from_url
 from archive.options import Options
 from archive.records import Video, within_recording
 from archive.settings import setting
+from archive.text import printable
 from archive.writes import disk_failure, writing
 from ingest.errors import DownloadFailed, IngestError, YouTubeRuntimeMissing, kind_of_path
 
@@ -215,13 +216,14 @@ def video_from_info(info: dict[str, Any], channel: str = "") -> Video | None:
         media = plain_url or webpage
     return Video(
         id=str(video_id),
-        title=str(info.get("title") or video_id),
-        channel=str(info.get("channel") or info.get("uploader") or channel or ""),
+        # A feed's text is shown on terminals: no escape sequences (archive.text).
+        title=printable(str(info.get("title") or video_id)),
+        channel=printable(str(info.get("channel") or info.get("uploader") or channel or "")),
         webpage_url=webpage,
         media_url=media,
         upload_date=_upload_date(info),
         duration=_duration(info.get("duration")),
-        description=str(info.get("description") or ""),
+        description=printable(str(info.get("description") or ""), newlines=True),
         language=info.get("language") if isinstance(info.get("language"), str) else None,
     )
 

@@ -101,3 +101,23 @@ def test_ingest_with_a_language_the_model_cannot_do_stops_at_once(tmp_path, tiny
     assert "English-only: it cannot transcribe 'fr'" in result.stderr
     assert result.stderr.count("English-only") == 1  # once for the run, not once per video
     assert not (tmp_path / "transcripts").exists() or not list((tmp_path / "transcripts").glob("*.json"))
+
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x00\x9b31m"
+
+
+def test_escape_sequences_in_a_feed_title_never_reach_the_terminal():
+    video = source.video_from_info({"id": "a1", "title": f"Budget {ESCAPES}talk", "channel": "UCLG\x1b[5m",
+                                    "description": "line one\nline two\x1b[0m"})
+    assert video.title == "Budget ]0;owned[2J31mtalk" and video.channel == "UCLG[5m"
+    assert video.description == "line one\nline two[0m"
+
+
+def test_escape_sequences_in_stored_titles_and_text_are_not_printed(tmp_path, run_cli):
+    store = TranscriptStore(tmp_path / "transcripts")
+    store.write(transcript("escSession1", "en", [f"peer learning {ESCAPES} in cities"], title=f"Evil{ESCAPES}"))
+    update(store, tmp_path / "index")
+    config = write_config(tmp_path, paths={"index": "index", "transcripts": "transcripts"})
+    result = run_cli(config, "search", "peer")
+    assert result.exit_code == 0 and "1 session(s)" in result.stdout
+    assert not any(c in result.stdout for c in "\x1b\x07\x00\x9b"), repr(result.stdout)

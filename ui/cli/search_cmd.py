@@ -8,6 +8,7 @@ from dataclasses import asdict
 import click
 
 from archive.links import whole_seconds
+from archive.text import printable
 from ui.cli import domain_errors, load_cli_config
 
 
@@ -76,14 +77,15 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
         if hits.duration:
             details.append(clock(hits.duration))
         details.append(f"{hits.hit_count} hit{'s' if hits.hit_count != 1 else ''}")
-        click.echo(f"\n{n}. {v.title or v.id}  ({' · '.join(details)})")
+        # Stored titles and text may hold escape sequences a terminal would obey.
+        click.echo(f"\n{n}. {printable(v.title or v.id)}  ({printable(' · '.join(details))})")
         for m in hits.moments:
             marker = " (meaning)" if m.matched == "meaning" else ""
-            click.echo(f"   [{clock(m.word_time)}]{marker} {terminal_snippet(m.text, m.spans)}")
+            click.echo(printable(f"   [{clock(m.word_time)}]{marker} {terminal_snippet(m.text, m.spans)}"))
             if m.link:
                 click.echo(f"              {m.link}")
         if hits.siblings:
             also = " · ".join(f"{s.language or '?'}: {s.video.title or s.video.id} {s.link}" for s in hits.siblings)
-            click.echo(f"   also in: {also}")
+            click.echo(printable(f"   also in: {also}"))
     for s in result.suggestions:
-        click.echo(f"\ndid you mean: {s}")
+        click.echo(f"\ndid you mean: {printable(s)}")
