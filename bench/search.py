@@ -24,6 +24,7 @@ from archive.store import TranscriptStore
 from bench.archive import generate_archive, make_session
 from index import schema as S
 from index.build import documents, index_transcript, rebuild
+from index.encoders import MeaningOptions
 from index.results import SearchFilters
 from index.search import SearchIndex
 
@@ -127,7 +128,11 @@ def main(argv=None) -> int:
     ap.add_argument("--root", type=Path, default=Path("data/bench"))
     ap.add_argument("--runs", type=int, default=10, help="timed runs of each query")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--meaning", action="store_true",
+                    help="also embed the archive (default encoder; vectors kept in ROOT/index/meaning and reused "
+                         "by the next run) and time --mode meaning and both per query class")
     args = ap.parse_args(argv)
+    meaning = MeaningOptions() if args.meaning else None
     root = args.root
     tdir, idir, db = root / "transcripts", root / "index", root / "fts.sqlite"
     figures: dict = {"sessions": args.sessions, "hours_per_session": args.hours}
@@ -149,8 +154,13 @@ def main(argv=None) -> int:
     log(f"archive: {args.sessions} sessions, {segments} segments")
 
     t = time.perf_counter()
-    report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"))
+    report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"),
+                     meaning=meaning, on_embed=lambda i, n, _: i % 10 == 0 and log(f"embedded {i}/{n}"))
     figures["whoosh_build_s"] = time.perf_counter() - t
+    if meaning is not None:
+        # Embedding is part of the rebuild above; vectors of an earlier run were reused, not recomputed.
+        figures["meaning_embedded"], figures["meaning_reused"] = len(report.embedded), report.reused
+        figures["vectors_mb"] = _du(idir / "meaning") / 1e6
     figures["whoosh_size_mb"] = _du(idir) / 1e6
     figures["passages"] = None
     log(f"whoosh build {figures['whoosh_build_s']:.0f} s, {figures['whoosh_size_mb']:.0f} MB, {report.videos} videos")
@@ -171,6 +181,7 @@ def main(argv=None) -> int:
     rows = []
     for cls, queries in CLASSES.items():
         w_times, f_times, hits = [], [], []
+        m_times: dict[str, list[float]] = {}
         for q, opts in queries:
             opts = dict(opts)
             sort = opts.pop("sort", "relevance")
@@ -182,6 +193,11 @@ def main(argv=None) -> int:
                 t = time.perf_counter()
                 si.search(q, filters=filters, sort=sort)
                 w_times.append(time.perf_counter() - t)
+                for mode in ("meaning", "both") if meaning is not None else ():
+                    si.meaning.clear_query_cache()  # every run pays the query's encoding
+                    t = time.perf_counter()
+                    si.search(q, filters=filters, sort=sort, mode=mode)
+                    m_times.setdefault(mode, []).append(time.perf_counter() - t)
                 t = time.perf_counter()
                 fts_search(con, q, {**opts, "sort": sort})
                 f_times.append(time.perf_counter() - t)
@@ -192,6 +208,7 @@ def main(argv=None) -> int:
             "fts_median_ms": statistics.median(f_times) * 1000,
             "fts_p95_ms": _pct(f_times, 0.95) * 1000,
             "hits": hits,
+            **{f"{mode}_p95_ms": _pct(ts, 0.95) * 1000 for mode, ts in m_times.items()},
         }
         rows.append(row)
         log(f"{cls}: {row['whoosh_median_ms']:.0f}/{row['whoosh_p95_ms']:.0f} ms vs fts "
@@ -202,6 +219,11 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     index_transcript(idir, extra, "bench-extra")
     figures["whoosh_add_one_s"] = time.perf_counter() - t
+    if meaning is not None:
+        extra2 = make_session(args.sessions + 2, hours=args.hours)
+        t = time.perf_counter()
+        index_transcript(idir, extra2, "bench-extra2", meaning=meaning)
+        figures["add_one_with_vectors_s"] = time.perf_counter() - t
     t = time.perf_counter()
     si.search("government")  # the first search after a change reopens the searcher
     figures["whoosh_first_search_after_add_s"] = time.perf_counter() - t
@@ -225,6 +247,14 @@ def main(argv=None) -> int:
     for r in rows:
         print(f"{r['class']:16}{r['whoosh_median_ms']:11.1f}{r['whoosh_p95_ms']:8.1f}"
               f"{r['fts_median_ms']:10.1f}{r['fts_p95_ms']:8.1f}{r['whoosh_p95_ms'] / max(r['fts_p95_ms'], 0.01):10.1f}")
+    if meaning is not None:
+        print(f"\nmeaning ({meaning.encoder}): {figures['meaning_embedded']} sessions embedded in the build above, "
+              f"{figures['meaning_reused']} reused from the last run; vectors {figures['vectors_mb']:.1f} MB; "
+              f"add one session with vectors {figures['add_one_with_vectors_s']:.1f} s")
+        print(f"{'query class':16}{'words p95':>10}{'meaning p95':>12}{'both p95':>10}{'FTS5 p95':>10}  (ms)")
+        for r in rows:
+            print(f"{r['class']:16}{r['whoosh_p95_ms']:10.1f}{r.get('meaning_p95_ms', 0):12.1f}"
+                  f"{r.get('both_p95_ms', 0):10.1f}{r['fts_p95_ms']:10.1f}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str))
     return 0
