@@ -63,18 +63,19 @@ def videos(at: AppTest):
 
 def _our_script(body: str) -> bool:
     """The page's own scripts (ui.web.page_script), the only <script>s allowed in its HTML."""
-    from ui.web.page_script import TICKS_IN_PLACE, bring_into_view
+    from ui.web.page_script import TICKS_IN_PLACE, bring_into_view, page_language
 
     pattern = re.escape(bring_into_view("KEY")).replace("KEY", "player-[0-9a-f]{12}")
-    return body == TICKS_IN_PLACE or re.fullmatch(pattern, body) is not None
+    ours = {TICKS_IN_PLACE} | {page_language(code) for code in ("en", "fr", "es")}
+    return body in ours or re.fullmatch(pattern, body) is not None
 
 
 def test_overview_before_a_search(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"])
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Sessions"] == "3"
-    assert metrics["Languages"] == "2"
+    assert any(c.value.startswith("3 sessions") for c in at.caption)
     assert any(s.value == "Latest sessions" for s in at.subheader)
+    assert not at.metric  # no tiles filling a phone's first screen, no staff-only "last ingest"
+    assert [b.key for b in at.button if b.key and b.key.startswith("open-")] == ["open-0", "open-1", "open-2"]
     assert not videos(at)
 
 
@@ -264,3 +265,34 @@ def test_the_player_opens_in_its_card_autoplays_and_closes(monkeypatch, archive)
     assert video.proto.autoplay  # the embed's src gets autoplay=1: a click plays, not only cues
     at.button(key="close-player").click().run()
     assert not videos(at) and param(at, "v") is None and param(at, "q") == "country"
+
+
+def test_browsing_without_a_query_filters_sorts_and_counts(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], lang="en", sort="date-asc")
+    rows = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert len(rows) == 2 and "Webinar" in rows[0] and "Stocktaking" in rows[1]  # oldest first
+    counts = " ".join(c.value for c in at.caption)
+    assert "2 sessions · English 2" in counts and "2024\\: 1" in counts
+
+
+def test_the_interface_speaks_french_and_spanish(monkeypatch, archive):
+    fr = run_app(monkeypatch, archive["config"], q="country", hl="fr")
+    assert fr.text_input(key="w_q").label == "Chercher dans les sessions"
+    assert any("12 mars 2024" in c.value for c in fr.caption)  # dates as French readers write them
+    assert "Stocktaking Session: civic duty" in titles(fr)  # sessions keep their own titles
+    assert param(fr, "hl") == "fr"
+    es = run_app(monkeypatch, archive["config"], hl="es")
+    assert any(s.value == "Últimas sesiones" for s in es.subheader)
+    es.selectbox(key="w_hl").set_value("en").run()  # the switch
+    assert any(s.value == "Latest sessions" for s in es.subheader) and param(es, "hl") == "en"
+
+
+def test_results_say_how_many_are_shown_and_page_to_the_end(monkeypatch, archive):
+    monkeypatch.setattr("ui.web.results_view.PAGE", 1)
+    at = run_app(monkeypatch, archive["config"], q="country")
+    assert any("showing 1 of 3" in c.value for c in at.caption)
+    at.button(key="more-sessions").click().run()
+    at.button(key="more-sessions").click().run()
+    assert len(titles(at)) == 3 and not [b for b in at.button if b.key == "more-sessions"]
+    (csv_button,) = at.get("download_button")
+    assert "3 sessions" in csv_button.proto.label

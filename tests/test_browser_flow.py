@@ -49,12 +49,20 @@ def params(pg) -> dict[str, str]:
 
 
 def search(pg, server: str, text: str) -> None:
-    box = pg.get_by_label("Search the sessions")
+    box = pg.locator("[data-testid=stTextInput] input").first
     box.wait_for(timeout=60_000)
     box.fill(text)
     box.press("Enter")
     pg.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {text!r}", timeout=30_000)
     pg.locator(".st-key-play-0-0 button").wait_for(timeout=60_000)
+    settled(pg)
+
+
+def settled(pg) -> None:
+    """The script run is over: Streamlit's running indicator is gone and nothing is stale."""
+    pg.wait_for_timeout(300)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]') && "
+                         "!document.querySelector('[data-stale=true]')", timeout=60_000)
 
 
 def in_view(pg, selector: str) -> bool:
@@ -82,6 +90,7 @@ def test_a_moment_deep_in_the_results_plays_in_view_and_back_returns(page, serve
     page.wait_for_timeout(1000)  # the page has settled: the player is still where the user looks
     assert in_view(page, "video"), "the player is out of sight"
     assert params(page)["q"] == QUERY
+    settled(page)
     shot(page, "moment")
 
     page.go_back()  # Back: the moment closes, the same search stays
@@ -124,3 +133,35 @@ def test_a_timeline_tick_opens_its_moment_in_place(page, server):
     t = int(params(page)["t"])
     assert t - 0.25 <= playing_at(page) <= t + 4
     assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
+
+
+def test_browsing_pages_through_every_session(page, server):
+    page.goto(server)
+    page.locator(".st-key-open-0 button").wait_for(timeout=60_000)
+    settled(page)
+    shot(page, "landing")
+    rows = page.locator("[class*='st-key-browse-']")
+    for _ in range(10):
+        before = rows.count()
+        if before >= 60:
+            break
+        page.locator(".st-key-more-browse button").click(timeout=30_000)
+        page.wait_for_function(f"() => document.querySelectorAll(\"[class*='st-key-browse-']\").length > {before}",
+                               timeout=30_000)
+        settled(page)
+    assert rows.count() == 60
+    assert not page.locator(".st-key-more-browse button").count()
+
+
+@pytest.mark.parametrize(("code", "label", "heading"), [("fr", "Chercher dans les sessions", "Dernières sessions"),
+                                                         ("es", "Buscar en las sesiones", "Últimas sesiones")])
+def test_the_interface_renders_in_french_and_spanish(page, server, code, label, heading):
+    page.goto(f"{server}/?hl={code}")
+    page.get_by_text(heading).wait_for(timeout=60_000)
+    page.wait_for_function(f"() => document.documentElement.lang === {code!r}", timeout=10_000)
+    search(page, server, QUERY)
+    assert page.get_by_label(label).input_value() == QUERY
+    page.locator(".st-key-play-0-0 button").click()
+    page.wait_for_selector("video", timeout=30_000)
+    settled(page)
+    shot(page, f"moment-{code}")

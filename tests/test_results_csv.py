@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from archive.records import Video
 from index.results import HitTime, Moment, SearchResult, VideoHits
-from ui.web.results_csv import COLUMNS, results_csv
+from ui.web.results_csv import BOM, COLUMNS, results_csv, results_filename
 
 
 def _moment(t: float, text: str, link: str) -> Moment:
@@ -34,8 +35,13 @@ def _result() -> SearchResult:
     )
 
 
+def _rows(text: str) -> list[dict]:
+    assert text.startswith(BOM)  # Excel reads UTF-8 only with it
+    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM))))
+
+
 def test_one_row_per_moment_with_time_date_snippet_and_link():
-    rows = list(csv.DictReader(io.StringIO(results_csv(_result()))))
+    rows = _rows(results_csv(_result(), moment_url=lambda vid, t: f"http://app/?v={vid}&t={int(t)}"))
     assert tuple(rows[0]) == COLUMNS
     assert len(rows) == 3
     first = rows[0]
@@ -48,13 +54,20 @@ def test_one_row_per_moment_with_time_date_snippet_and_link():
     assert third["session"] == 'Villes côtières, "mer"\nsecond line'  # quoted by csv, read back intact
     assert third["language"] == "fr"
     assert third["link"] == "file:///srv/a.m4a#t=1"
+    assert third["app_link"] == "http://app/?v=forum-fr&t=1"
 
 
 def test_spreadsheet_formulas_in_outside_text_are_defused():
-    rows = list(csv.DictReader(io.StringIO(results_csv(_result()))))
+    rows = _rows(results_csv(_result()))
     assert rows[0]["session"] == "'=HYPERLINK(\"http://evil\")"
     assert rows[1]["snippet"] == "'-1 sea"
 
 
 def test_empty_result_gives_the_header_only():
-    assert results_csv(SearchResult(query="x")).splitlines() == [",".join(COLUMNS)]
+    assert results_csv(SearchResult(query="x")).splitlines() == [BOM + ",".join(COLUMNS)]
+
+
+def test_the_file_is_named_after_the_query_and_the_day():
+    day = date(2024, 7, 9)
+    assert results_filename('"Gestión" del agua / OR x', day) == "session-search-gestión-del-agua-or-x-2024-07-09.csv"
+    assert results_filename("***", day) == "session-search-results-2024-07-09.csv"

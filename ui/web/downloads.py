@@ -8,6 +8,7 @@ import streamlit as st
 
 from archive.export import FORMATS, export_bytes, export_filename
 from archive.records import Transcript
+from ui.web.i18n import _
 
 MIMES = {
     "txt": "text/plain",
@@ -18,12 +19,23 @@ MIMES = {
 }
 
 
+def format_label(fmt: str) -> str:
+    """What a download gives, not only its extension: "Subtitles (SRT)"."""
+    return {
+        "txt": _("Text (TXT)"),
+        "srt": _("Subtitles (SRT)"),
+        "vtt": _("Web captions (VTT)"),
+        "json": _("Data (JSON)"),
+        "csv": _("Spreadsheet (CSV)"),
+    }.get(fmt, fmt.upper())
+
+
 def transcript_downloads(transcript: Transcript) -> None:
-    st.caption("The full transcript of this session:")
+    st.caption(_("The full transcript of this session:"))
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS, strict=True):
         col.download_button(
-            fmt.upper(),
+            format_label(fmt),
             functools.partial(export_bytes, transcript, fmt),  # made only when clicked
             file_name=export_filename(transcript.video.id, fmt),
             mime=MIMES.get(fmt, "application/octet-stream"),

@@ -1,62 +1,129 @@
-"""The archive at a glance (shown before a search) and the empty state (no index yet)."""
+"""The landing page (no query): the archive's sessions, browsable with the filters; the empty state.
+
+Without a query the sidebar filters (language, dates, session) and the date order apply to the list
+of sessions itself, with counts per language and per year, so "French sessions of 2024, oldest
+first" needs no search words.
+"""
 
 from __future__ import annotations
 
+import html
+from collections import Counter
+
 import streamlit as st
 
+from archive.links import youtube_id
 from archive.records import Video
 from index.results import ArchiveStats
 from ui.config import Config
-from ui.web.controls import language_name, play
+from ui.web import i18n
+from ui.web.controls import play
+from ui.web.i18n import _, language_name, ngettext
+from ui.web.state import SearchState
 from ui.web.text import md_text
 from ui.web.timefmt import duration_text
 
-RECENT = 12
+PAGE = 12  # sessions per page of the list
 
 
-def render_overview(stats: ArchiveStats, videos: list[Video]) -> None:
-    a, b, c, d = st.columns(4)
-    a.metric("Sessions", f"{stats.videos:,}")
-    b.metric("Recorded time", _amount_of_time(stats.hours))
-    c.metric("Languages", len(stats.languages))
-    d.metric("Last ingest", (stats.last_indexed or "never")[:10])
-    if stats.languages:
-        parts = [f"{language_name(code)}: {n}" for code, n in sorted(stats.languages.items(), key=lambda kv: -kv[1])]
-        span = f" · recorded {stats.first_date} to {stats.last_date}" if stats.first_date else ""
-        st.caption(md_text(" · ".join(parts)) + md_text(span))
+def browse(videos: list[Video], state: SearchState) -> list[Video]:
+    """The sessions the filters allow, in the chosen date order (newest first unless oldest is asked)."""
+    def allowed(v: Video) -> bool:
+        day = v.upload_date or ""
+        return ((not state.languages or v.language in state.languages)
+                and (not state.session or v.id == state.session)
+                and (state.since is None or (day and day >= state.since.isoformat()))
+                and (state.until is None or (day and day <= state.until.isoformat())))
+    chosen = [v for v in videos if allowed(v)]
+    oldest = state.sort == "date-asc"
+    return sorted(chosen, key=lambda v: (v.upload_date or ("9999" if oldest else ""), v.title), reverse=not oldest)
+
+
+def facet_counts(videos: list[Video]) -> tuple[Counter, Counter]:
+    """(sessions per language code, sessions per year) of `videos`."""
+    return (Counter(v.language or "" for v in videos),
+            Counter((v.upload_date or "")[:4] for v in videos if v.upload_date))
+
+
+def render_overview(stats: ArchiveStats, videos: list[Video], state: SearchState) -> None:
+    st.caption(md_text(" · ".join([
+        ngettext("{n} session", "{n} sessions", stats.videos).format(n=f"{stats.videos:,}"),
+        _("{time} recorded").format(time=_amount_of_time(stats.hours)),
+    ] + ([_("from {first} to {last}").format(first=i18n.day(stats.first_date), last=i18n.day(stats.last_date))]
+         if stats.first_date else []))))
     if not videos:
-        st.info("The index is empty: no session has been transcribed yet. Run `sessions ingest`.")
+        st.info(_("The archive is empty: no session has been transcribed yet."))
         return
-    st.subheader("Latest sessions")
-    latest = sorted(videos, key=lambda v: (v.upload_date or "", v.title), reverse=True)[:RECENT]
-    for n, video in enumerate(latest):
-        left, right = st.columns([6, 1], vertical_alignment="center")
-        facts = [video.upload_date or "undated"]
+    listed = browse(videos, state)
+    filtered = len(listed) < len(videos)
+    st.subheader(_("Sessions") if filtered or state.sort == "date-asc" else _("Latest sessions"))
+    languages, years = facet_counts(listed)
+    facets = [f"{language_name(code or None)} {n}" for code, n in languages.most_common()]
+    facets += [f"{year}: {n}" for year, n in sorted(years.items(), reverse=True)]
+    st.caption(md_text(ngettext("{n} session", "{n} sessions", len(listed)).format(n=len(listed))
+                       + " · " + " · ".join(facets)))
+    if not listed:
+        st.markdown(_("No session matches these filters. Try removing a filter."))
+        return
+    key = (state.languages, state.since, state.until, state.session, state.sort)
+    asked = st.session_state.get("browse_shown")
+    shown = min(len(listed), asked[1] if asked and asked[0] == key else PAGE)
+    for n, video in enumerate(listed[:shown]):
+        _session_row(n, video)
+    if shown < len(listed):
+        st.caption(_("showing {shown} of {total}").format(shown=shown, total=len(listed)))
+        more = min(PAGE, len(listed) - shown)
+        st.button(ngettext("Show {n} more session", "Show {n} more sessions", more).format(n=more),
+                  key="more-browse", on_click=_more, args=(key, shown + more), icon=":material/expand_more:")
+
+
+def _more(key: tuple, count: int) -> None:
+    st.session_state.browse_shown = (key, count)
+
+
+def _session_row(n: int, video: Video) -> None:
+    with st.container(border=True, key=f"browse-{n}"):
+        picture, text, action = st.columns([2, 7, 2], vertical_alignment="center")
+        with picture:
+            st.html(_thumbnail(video))
+        facts = [i18n.day(video.upload_date)]
         if video.language:
             facts.append(language_name(video.language))
         if video.duration:
             facts.append(duration_text(video.duration))
-        left.markdown("**" + md_text(video.title or video.id) + "**  \n" + md_text(" · ".join(facts)))
-        right.button("Open", key=f"open-{n}", on_click=play, args=(video.id, 0), icon=":material/play_arrow:")
-    if len(videos) > RECENT:
-        st.caption(f"…and {len(videos) - RECENT:,} more: search, or pick one under Filters → Session.")
+        about = " ".join(video.description.split())
+        line = md_text(about[:160] + ("…" if len(about) > 160 else "")) if about else ""
+        text.markdown("**" + md_text(video.title or video.id) + "**  \n" + md_text(" · ".join(facts))
+                      + ("  \n" + line if line else ""))
+        action.button(_("Watch"), key=f"open-{n}", on_click=play, args=(video.id, 0), icon=":material/play_arrow:",
+                      width="stretch")
+
+
+def _thumbnail(video: Video) -> str:
+    """YouTube's thumbnail for YouTube sessions (what yt-dlp reports too); a plain tile otherwise."""
+    yt = youtube_id(video)
+    if yt:
+        src = html.escape(f"https://i.ytimg.com/vi/{yt}/mqdefault.jpg", quote=True)
+        return f'<img class="ss-thumb" src="{src}" alt="" loading="lazy">'
+    return '<div class="ss-thumb ss-thumb-none" aria-hidden="true">▶</div>'
 
 
 def render_empty_state(cfg: Config, transcripts_on_disk: int, damaged: bool = False) -> None:
+    """Seen by whoever sets the archive up (nothing is searchable yet), so it names the commands."""
     if damaged:
-        st.subheader("The search index needs a rebuild")
+        st.subheader(_("The search index needs a rebuild"))
         st.markdown(f"{transcripts_on_disk} transcript(s) are stored safely in "
                     f"{md_text(str(cfg.paths.transcripts))}; the index is rebuilt from them with:")
         st.code("sessions index --rebuild", language="bash")
     elif transcripts_on_disk:
-        st.subheader("No archive yet")
+        st.subheader(_("No archive yet"))
         st.markdown(
             f"{transcripts_on_disk} transcript(s) are stored in {md_text(str(cfg.paths.transcripts))} "
             "but the search index has not been built. Build it with:"
         )
         st.code("sessions index", language="bash")
     else:
-        st.subheader("No archive yet")
+        st.subheader(_("No archive yet"))
         st.markdown(
             "Nothing has been ingested yet. Transcribe the channel's recordings (configured in "
             f"{md_text(cfg.path.name)} under \\[channel\\] urls), then come back here:"
@@ -65,7 +132,6 @@ def render_empty_state(cfg: Config, transcripts_on_disk: int, damaged: bool = Fa
                 "sessions ingest URL        # or one channel, playlist, feed or local folder", language="bash")
         st.markdown("No internet? Try the offline demo, which builds a small archive from bundled recordings:")
         st.code("./run.sh demo", language="bash")
-    st.caption(f"Index folder: {md_text(str(cfg.paths.index))} · config: {md_text(str(cfg.path))}")
 
 
 def _amount_of_time(hours: float) -> str:

@@ -28,8 +28,9 @@ if (!window.__ssTicks) {
 
 
 def bring_into_view(container_key: str) -> str:
-    """Scroll the element `.st-key-<container_key>` fully into view once it is drawn (a phone's
-    player would otherwise start playing out of sight, below the fold)."""
+    """Scroll the element `.st-key-<container_key>` fully into view as it is drawn (a phone's player
+    would otherwise start playing out of sight, below the fold). It keeps looking for two seconds,
+    while the video learns its size and the panel fills in, then leaves the scrolling to the user."""
     if not _KEY.match(container_key):
         raise ValueError(f"not an element key: {container_key!r}")
     return f"""<script>
@@ -37,14 +38,21 @@ def bring_into_view(container_key: str) -> str:
   let tries = 0;
   const look = () => {{
     const el = document.querySelector(".st-key-{container_key}");
-    if (el && el.getBoundingClientRect().height > 40) {{
-      el.scrollIntoView({{block: "nearest", behavior: "instant"}});
-      // Once the video knows its size it may grow: look once more.
-      if (tries < 100) {{ tries = 100; setTimeout(look, 700); }}
-    }} else if (tries++ < 50) {{
-      setTimeout(look, 100);
+    if (el) {{
+      const r = el.getBoundingClientRect();
+      if (r.height > 40 && (r.top < 0 || r.bottom > window.innerHeight)) {{
+        el.scrollIntoView({{block: r.height > window.innerHeight ? "start" : "nearest", behavior: "instant"}});
+      }}
     }}
+    if (tries++ < 20) setTimeout(look, 100);
   }};
   look();
 }})();
 </script>"""
+
+
+def page_language(code: str) -> str:
+    """Set <html lang> to the interface language (screen readers pick their voice from it)."""
+    if not re.match(r"^[a-z]{2,3}$", code):
+        raise ValueError(f"not a language code: {code!r}")
+    return f'<script>document.documentElement.lang = "{code}";</script>'

@@ -8,8 +8,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from index.results import SearchResult, VideoHits
-from ui.web.controls import language_name, play, set_query
-from ui.web.results_csv import results_csv
+from ui.web import i18n
+from ui.web.controls import play, set_query
+from ui.web.i18n import _, language_name, ngettext
+from ui.web.results_csv import results_csv, results_filename
 from ui.web.state import SearchState, moment_links
 from ui.web.text import html_block, marked_markdown, md_text
 from ui.web.timefmt import clock, duration_text
@@ -25,60 +27,70 @@ PAGE = 10
 OpenSession = Callable[[VideoHits], None]
 
 
-def render_results(result: SearchResult, state: SearchState, open_session: OpenSession | None = None) -> None:
-    """The result cards; the chosen session (state.v) opens inside its card, under its moments."""
+def render_results(result: SearchResult, state: SearchState, open_session: OpenSession | None = None,
+                   full_csv: Callable[[], str] | None = None) -> None:
+    """The result cards; the chosen session (state.v) opens inside its card, under its moments.
+
+    `full_csv` makes the CSV of every session and moment found (not only those drawn), when clicked.
+    """
     if result.notice:
         st.info(result.notice, icon="ℹ️")
-    _summary(result)
     if result.total_hits < FEW_HITS and result.suggestions:
         _did_you_mean(result.suggestions)
     if not result.videos:
-        st.markdown(
-            "No session mentions **" + md_text(result.query) + "**"
-            + (" with these filters. Try removing a filter." if _filtered(state) else ".")
-        )
+        st.markdown(_("No session mentions **{query}**.").format(query=md_text(result.query))
+                    + (" " + _("Try removing a filter.") if _filtered(state) else ""))
         return
     shown = _shown(result, state)
+    _summary(result, shown)
     for n, hits in enumerate(result.videos[:shown]):
         _session_card(n, hits, state, open_session)
-    if shown < len(result.videos):
-        more = min(PAGE, len(result.videos) - shown)
-        st.button(f"Show {more} more session" + ("" if more == 1 else "s"), key="more-sessions",
-                  on_click=_show_more, args=(state.search_key(), shown + more), icon=":material/expand_more:")
+    left = result.total_videos - shown
+    if left > 0:
+        more = min(PAGE, left)
+        st.button(ngettext("Show {n} more session", "Show {n} more sessions", more).format(n=more),
+                  key="more-sessions", on_click=_show_more, args=(state.search_key(), shown + more),
+                  icon=":material/expand_more:")
     st.download_button(
-        "Download these results (CSV)",
-        functools.partial(results_csv, result),  # made only when clicked
-        file_name="session-search-results.csv",
+        _("Download all {n} sessions found (CSV)").format(n=result.total_videos),
+        full_csv or functools.partial(results_csv, result),  # made only when clicked
+        file_name=results_filename(result.query),
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",
     )
 
 
+def wanted(state: SearchState) -> int:
+    """How many sessions this search has been asked to show (one page, more after "Show more")."""
+    asked = st.session_state.get("shown_sessions")
+    return asked[1] if asked and asked[0] == state.search_key() else PAGE
+
+
 def _shown(result: SearchResult, state: SearchState) -> int:
     """How many sessions to draw: one page, or as many as were asked for on this same search."""
-    asked = st.session_state.get("shown_sessions")
-    wanted = asked[1] if asked and asked[0] == state.search_key() else PAGE
     # The session being played stays visible, so its highlighted moment is on screen.
     chosen = next((i + 1 for i, h in enumerate(result.videos) if h.video.id == state.v), 0)
-    return min(len(result.videos), max(wanted, chosen))
+    return min(len(result.videos), max(wanted(state), chosen))
 
 
 def _show_more(search_key: tuple, count: int) -> None:
     st.session_state.shown_sessions = (search_key, count)
 
 
-def _summary(result: SearchResult) -> None:
-    sessions = "session" if result.total_videos == 1 else "sessions"
-    hits = "moment" if result.total_hits == 1 else "moments"
-    st.caption(
-        f"{result.total_hits} {hits} in {result.total_videos} {sessions} · {result.elapsed * 1000:.0f} ms"
-    )
+def _summary(result: SearchResult, shown: int) -> None:
+    moments = ngettext("{n} moment", "{n} moments", result.total_hits).format(n=f"{result.total_hits:,}")
+    sessions = ngettext("in {n} session", "in {n} sessions", result.total_videos).format(
+        n=f"{result.total_videos:,}")
+    line = f"{moments} {sessions}"
+    if shown < result.total_videos:
+        line += " · " + _("showing {shown} of {total}").format(shown=shown, total=result.total_videos)
+    st.caption(line)
 
 
 def _did_you_mean(suggestions: tuple[str, ...]) -> None:
     cols = st.columns([2] + [3] * min(3, len(suggestions)) + [4])
-    cols[0].markdown("Did you mean:")
+    cols[0].markdown(_("Did you mean:"))
     for i, suggestion in enumerate(suggestions[:3]):
         cols[i + 1].button(md_text(suggestion), key=f"dym-{i}", on_click=set_query, args=(suggestion,),
                            type="tertiary")
@@ -89,10 +101,10 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
     with st.container(border=True):
         st.markdown("##### " + md_text(video.title or video.id))
         facts = [
-            video.upload_date or "undated",
+            i18n.day(video.upload_date),
             language_name(hits.language),
             duration_text(hits.duration),
-            f"{hits.hit_count} hit" + ("" if hits.hit_count == 1 else "s"),
+            ngettext("{n} hit", "{n} hits", hits.hit_count).format(n=hits.hit_count),
         ]
         st.caption(" · ".join(md_text(f) for f in facts))
         strip = timeline_html(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -12,19 +13,19 @@ from archive.errors import SessionsError
 from index.errors import IndexDamaged, IndexNotBuilt, QueryError
 from index.results import SearchResult, VideoHits
 from ui.config import Config
-from ui.web import resources
+from ui.web import i18n, resources
 from ui.web.controls import current_state, search_box, seed_from_url, sidebar_filters, write_url
+from ui.web.i18n import _
 from ui.web.overview_view import render_empty_state, render_overview
-from ui.web.page_script import TICKS_IN_PLACE
-from ui.web.results_view import render_results
+from ui.web.page_script import TICKS_IN_PLACE, page_language
+from ui.web.results_csv import results_csv
+from ui.web.results_view import render_results, wanted
 from ui.web.session_view import render_session
-from ui.web.state import SearchState
+from ui.web.state import SearchState, moment_links
 from ui.web.text import md_text
 
 log = logging.getLogger("sessions.ui")
-
-TIPS = ('Tips: "exact phrase" · housing OR vivienda · climate NOT finance · particip* · goverment~ (typos) '
-        "· one query searches English, French and Spanish sessions")
+ALL_MOMENTS = 1000  # moments per session in the full results CSV (the most SearchOptions allows)
 CSS_FILE = Path(__file__).with_name("page.css")
 
 
@@ -33,15 +34,22 @@ def _page_css() -> str:
     return CSS_FILE.read_text(encoding="utf-8")
 
 
+def tips() -> str:
+    return _('Tips: "exact phrase" · housing OR vivienda · climate NOT finance · particip* · goverment~ (typos) '
+             "· one query searches English, French and Spanish sessions")
+
+
 def main() -> None:
     st.set_page_config(page_title="Session Search", page_icon=":material/search:", layout="wide")
     st.markdown(f"<style>{_page_css()}</style>", unsafe_allow_html=True)
+    seed_from_url()  # first: it also settles the interface language
+    st.html(page_language(i18n.current()), unsafe_allow_javascript=True)  # screen readers, axe
     try:
         cfg = resources.config()
-    except SessionsError as exc:
-        st.error("The configuration cannot be loaded: " + md_text(str(exc)))
+    except SessionsError:
+        log.exception("configuration")
+        st.error(_("The search cannot start: its configuration cannot be loaded. The server log says why."))
         return
-    seed_from_url()
     st.title(md_text(cfg.ui.title))
     try:
         stats, videos = resources.archive_summary(cfg)
@@ -69,10 +77,11 @@ def main() -> None:
     if state.v and found is None:  # a link to a session outside the results: it opens on top
         session_panel(None, inline=False)
     if result is not None:
-        render_results(result, state, open_session=lambda hits: session_panel(hits, True))
+        render_results(result, state, open_session=lambda hits: session_panel(hits, True),
+                       full_csv=functools.partial(_full_csv, cfg, state, result.total_videos, _app_url()))
     elif not state.q:
-        st.caption(md_text(TIPS))
-        render_overview(stats, videos)
+        st.caption(md_text(tips()))
+        render_overview(stats, videos, state)
 
 
 def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):
@@ -92,18 +101,43 @@ def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):
 
 def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResult | None:
     """Search once per distinct query; choosing a moment reruns the page without searching again."""
-    key = (str(cfg.paths.index), version, state.search_key())
+    limit = max(cfg.index.results_limit, wanted(state))
+    key = (str(cfg.paths.index), version, state.search_key(), limit)
     cached = st.session_state.get("last_search")
     if cached and cached[0] == key:
         return cached[1]
     try:
         index = resources.search_index(cfg)
-        result = index.search(replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort))
+        with st.spinner(_("Searching…"), show_time=False):
+            result = _run_search(index, cfg, state, limit)
     except QueryError as exc:
         st.warning(md_text(str(exc)))
         return None
-    except SessionsError as exc:  # e.g. the index is being rebuilt: say so, keep the page
-        st.error("The search could not run: " + md_text(str(exc)))
+    except SessionsError:  # e.g. the index is being rebuilt: say so, keep the page
+        log.exception("search %r", state.q)
+        st.error(_("The search could not run just now. Please try again in a moment."))
         return None
     st.session_state.last_search = (key, result)
     return result
+
+
+def _run_search(index, cfg: Config, state: SearchState, limit: int,
+                hits_per_video: int | None = None) -> SearchResult:
+    return index.search(replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort,
+                                results_limit=limit, hits_per_video=hits_per_video or cfg.index.hits_per_video))
+
+
+def _app_url() -> str:
+    """This app's address without its query (for the CSV's links back to each moment)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # older Streamlit, or AppTest
+        url = ""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _full_csv(cfg: Config, state: SearchState, sessions: int, app: str) -> str:
+    """Every session and every moment the search found, as CSV (run only when the button is clicked)."""
+    result = _run_search(resources.search_index(cfg), cfg, state, max(1, sessions), hits_per_video=ALL_MOMENTS)
+    links = (lambda vid, t: app + moment_links(state, vid)(t)) if app else None
+    return results_csv(result, links)

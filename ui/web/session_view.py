@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,15 +16,17 @@ from archive.errors import SessionsError
 from archive.records import Transcript, Video
 from index.results import Span, VideoHits
 from ui.config import Config
-from ui.web import resources
-from ui.web.controls import close_player, language_name, play
+from ui.web import i18n, resources
+from ui.web.controls import close_player, play
 from ui.web.downloads import transcript_downloads
+from ui.web.i18n import _, language_name
 from ui.web.page_script import bring_into_view
 from ui.web.player import citation, player_source
 from ui.web.state import SearchState
 from ui.web.text import html_block, html_text, marked_html, md_text, one_line
 from ui.web.timefmt import clock, duration_text
 
+logger = logging.getLogger(__name__)
 PAGE = 30  # transcript lines per window
 LINES_BEFORE = 3  # context shown above the current line
 MAX_FOUND = 200
@@ -39,47 +42,46 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
     moment that was clicked, so the player opens where the user looks; otherwise (a shared link to a
     session not among the results) at the top of the page, with its title.
     """
-    problem = ""
     try:
         transcript: Transcript | None = resources.transcript(cfg, state.v)
-    except SessionsError as exc:
+    except SessionsError:  # the server log has the details (paths); visitors get a plain sentence
+        logger.warning("session %r cannot be read", state.v, exc_info=True)
         transcript = None
-        problem = str(exc)
     video = transcript.video if transcript else (hits.video if hits else None)
     if video is None:
-        st.warning("This link points to a session that is not in the archive: " + md_text(problem))
+        st.warning(_("This link points to a session that is not in the archive."))
         return
     with st.container(key="session-panel", border=not inline):
         head, close = st.columns([6, 1], vertical_alignment="center")
         if not inline:
             head.markdown("#### " + md_text(video.title or video.id))
-        close.button("Close", key="close-player", on_click=close_player, icon=":material/close:",
-                     width="stretch", help="Hide the player")
+        close.button(_("Close"), key="close-player", on_click=close_player, icon=":material/close:",
+                     width="stretch", help=_("Hide the player"))
         watch, read = st.columns([11, 9], gap="medium")
         with watch:
             _player(video, state.t, resources.captions(cfg, video.id) if transcript and transcript.segments else None,
                     resources.media_roots(cfg))
             language = (transcript.language if transcript else None) or (hits.language if hits else None)
             duration = (transcript.duration if transcript else None) or (hits.duration if hits else None)
-            facts = [video.upload_date or "undated", language_name(language), duration_text(duration)]
+            facts = [i18n.day(video.upload_date), language_name(language), duration_text(duration)]
             if video.channel:
                 facts.insert(0, video.channel)
             st.caption(" · ".join(md_text(f) for f in facts))
-            st.caption("Cite this moment (the address bar also links to it):")
+            st.caption(_("Cite this moment (the address bar also links to it):"))
             st.code(citation(video, _spoken_at(hits, state.t), state.t), language=None, wrap_lines=True)
         with read:
             if transcript is None:
-                st.warning("The transcript of this session cannot be read.")
+                st.warning(_("The transcript of this session cannot be read."))
                 return
-            reader, downloads, about = st.tabs(["Transcript", "Download", "About"])
+            reader, downloads, about = st.tabs([_("Transcript"), _("Download"), _("About")])
             with reader, st.container(height=READER_HEIGHT, key="reader"):
                 _reader(transcript, set(hit_ids), highlight, state)
             with downloads:
                 transcript_downloads(transcript)
             with about:
-                st.text(video.description or "No description.")
+                st.text(video.description or _("No description."))
                 if video.webpage_url:
-                    st.caption("Source: " + md_text(video.webpage_url))
+                    st.caption(_("Source:") + " " + md_text(video.webpage_url))
 
 
 def _spoken_at(hits: VideoHits | None, t: int) -> float:
@@ -100,9 +102,9 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
             st.video(source.target, format=source.mimetype, start_time=source.start, autoplay=True,
                      subtitles={"Transcript": captions} if captions else None)
         elif source.kind == "unavailable":
-            st.info("Media not available: this session's recording cannot be played here; the transcript is below.")
+            st.info(_("Media not available: this session's recording cannot be played here; the transcript is beside it."))
         else:
-            st.info("No playable recording is stored for this session; the transcript is beside it.")
+            st.info(_("No playable recording is stored for this session; the transcript is beside it."))
     # Same markup as long as the moment is the same, so Streamlit inserts (and runs) it once per moment.
     st.html(bring_into_view(key), unsafe_allow_javascript=True)
 
@@ -111,23 +113,26 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
     """A window of transcript lines around the current moment; each line's time button plays it."""
     segments = [seg for seg in transcript.segments if seg.text.strip()]
     if not segments:
-        st.info("This session's transcript is empty (no speech was recognised).")
+        st.info(_("This session's transcript is empty (no speech was recognised)."))
         return
     vid = transcript.video.id
     vkey = hashlib.sha1(vid.encode()).hexdigest()[:12]
-    needle = one_line(st.text_input("Find in this transcript", key=f"find-{vkey}", placeholder="a word or phrase"))
+    needle = one_line(st.text_input(_("Find in this transcript"), key=f"find-{vkey}", placeholder=_("a word or phrase")))
     current = max(0, bisect.bisect_right([seg.start for seg in segments], state.t + 0.5) - 1)
     if needle:
         shown = [seg for seg in segments if _fold(needle) in _fold(seg.text)]
-        st.caption(f"{len(shown)} of {len(segments)} lines contain “{md_text(needle)}”"
-                   + (f" (first {MAX_FOUND} shown)" if len(shown) > MAX_FOUND else ""))
+        st.caption(_("{found} of {total} lines contain “{text}”").format(
+            found=len(shown), total=len(segments), text=md_text(needle))
+            + (" " + _("(first {n} shown)").format(n=MAX_FOUND) if len(shown) > MAX_FOUND else ""))
         shown = shown[:MAX_FOUND]
     else:
         offset = _window_offset(vkey, state.t, current, len(segments))
         shown = segments[offset: offset + PAGE]
-        hits = f" · {len(hit_ids)} with hits, highlighted" if hit_ids else ""
-        st.caption(f"Lines {offset + 1}–{offset + len(shown)} of {len(segments)}{hits} · "
-                   "press a time to play from there")
+        line = _("Lines {first}–{last} of {total}").format(first=offset + 1, last=offset + len(shown),
+                                                          total=len(segments))
+        if hit_ids:
+            line += " · " + _("{n} with hits, highlighted").format(n=len(hit_ids))
+        st.caption(line + " · " + _("press a time to play from there"))
     for seg in shown:
         left, right = st.columns([1.3, 6], vertical_alignment="top")
         is_current = seg is segments[current]
@@ -159,9 +164,9 @@ def _pager(vkey: str, total: int) -> None:
     offset_key = f"win-{vkey}"
     offset = st.session_state[offset_key]
     prev_col, next_col = st.columns(2)
-    prev_col.button("◀ Earlier lines", key=f"prev-{vkey}", disabled=offset == 0, width="stretch",
+    prev_col.button(_("◀ Earlier lines"), key=f"prev-{vkey}", disabled=offset == 0, width="stretch",
                     on_click=_shift, args=(offset_key, -PAGE, total))
-    next_col.button("Later lines ▶", key=f"next-{vkey}", disabled=offset + PAGE >= total, width="stretch",
+    next_col.button(_("Later lines ▶"), key=f"next-{vkey}", disabled=offset + PAGE >= total, width="stretch",
                     on_click=_shift, args=(offset_key, PAGE, total))
 
 

@@ -18,7 +18,9 @@ def clock(seconds: float | None) -> str:
 def duration_text(seconds: float | None) -> str:
     """A length for a summary line: "1 h 05 min", "12 min", "45 s"."""
     if not seconds or not within_recording(seconds):
-        return "unknown length"
+        from ui.web.i18n import _
+
+        return _("unknown length")
     total = int(round(seconds))
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)

@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable, Iterable
 
 from index.results import HitTime
+from ui.web.i18n import _
 from ui.web.timefmt import clock
 
 TICK = 0.4  # a tick's width, in percent of the strip
@@ -42,13 +43,15 @@ def timeline_html(
     ticks: dict[int, list[float]] = {}
     for p in points:
         ticks.setdefault(int(_left(p, span) // TICK), []).append(p)
-    parts = [f'<div class="ss-timeline" role="group" aria-label="{len(points)} hits over {clock(span)}">']
+    label = html.escape(_("{n} hits over {length}").format(n=len(points), length=clock(span)), quote=True)
+    parts = [f'<div class="ss-timeline" role="group" aria-label="{label}">']
     for group in ticks.values():
         first = group[0]
         css = "ss-tick ss-strong" if strong.intersection(group) else "ss-tick"
-        label = clock(first) + (f" (+{len(group) - 1} more)" if len(group) > 1 else "")
+        tip = clock(first) + (" " + _("(+{n} more)").format(n=len(group) - 1) if len(group) > 1 else "")
         link = f' href="{html.escape(href(plays[first]), quote=True)}"' if href is not None else ""
-        parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{label}"{link}></a>')
+        tip = html.escape(tip, quote=True)
+        parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{tip}" aria-label="{tip}"{link}></a>')
     parts.append("</div>")
     return "".join(parts)
 
