@@ -11,9 +11,11 @@ shift || true
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 if [ "$job" = test ]; then
-  # the browser tests drive Debian's chromium; the trilingual fixtures are spoken by espeak-ng
+  # the browser tests drive Debian's chromium; the trilingual fixtures are spoken by espeak-ng;
+  # npm installs axe-core (package.json) for the accessibility checks
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
   command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+  command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -46,6 +48,8 @@ case "$job" in
     exec sessions serve ;;
   test)
     export HF_HUB_OFFLINE=1
+    # axe-core (package.json, pinned by package-lock.json) for the accessibility checks of the browser tests
+    [ -f node_modules/axe-core/axe.min.js ] || { echo "==> npm ci"; npm ci --no-audit --no-fund --silent; }
     exec python -m pytest "$@" ;;
   demo)
     exec python -m demo "$@" ;;

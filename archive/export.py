@@ -348,10 +348,25 @@ def _cell(text: str) -> str:
 
 def write_csv(transcript: Transcript) -> str:
     """One row per segment; times in integer milliseconds; `link` opens the video at the segment."""
-    video = transcript.video
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    _csv_rows(writer, transcript)
+    return out.getvalue()
+
+
+def combined_csv(transcripts: Iterable[Transcript]) -> bytes:
+    """Every transcript's rows in one CSV (one header; the video_id column tells them apart), with a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for transcript in transcripts:
+        _csv_rows(writer, transcript)
+    return out.getvalue().encode("utf-8-sig", "replace")
+
+
+def _csv_rows(writer, transcript: Transcript) -> None:
+    video = transcript.video
     for segment in transcript.segments:
         writer.writerow([
             _cell(video.id),
@@ -363,7 +378,6 @@ def write_csv(transcript: Transcript) -> str:
             _cell(clean_text(segment.text)),
             deep_link(video, segment.start),
         ])
-    return out.getvalue()
 
 
 WRITERS: dict[str, Writer] = {

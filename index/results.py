@@ -102,6 +102,7 @@ class VideoHits:
     positions: tuple[HitTime, ...]  # every hit in time order, for a timeline over the duration
     score: float
     siblings: tuple[Sibling, ...] = ()  # the same session in other languages
+    matched_in: tuple[str, ...] = ()  # "title", "description": the session's own words matched too
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from index.compile import compile_query
 from index.encoders import MeaningOptions
 from index.errors import IndexNotBuilt, UnknownVideo
 from index.meaning_search import MeaningStore
+from index.metadata import TITLE, session_matches
 from index.moments import Highlighter, locate, snippet
 from index.options import SearchOptions
 from index.query import And as QAnd
@@ -219,6 +220,12 @@ class SearchIndex:
                         if allowed is None or vid in allowed:
                             hits[vid].append((score, docnum))
 
+            # Sessions whose title or description matches: found even when nobody says the words,
+            # marked apart, and (by relevance) ranked first among equals of their kind.
+            named = session_matches(parsed.node, gen.videos, allowed) if mode != "meaning" else {}
+            for vid in named:
+                hits.setdefault(vid, [])
+
             near: dict[str, list[tuple[float, int]]] = defaultdict(list)
             qvec = None
             if mode == "meaning" or (mode == "both" and plain and self.meaning.options.enabled):
@@ -231,12 +238,15 @@ class SearchIndex:
                 notices.append(PHRASE_NOTICE)
 
             if mode == "words":
-                chosen = _rank(gen, hits, sort)[:limit]
+                ranked = _rank(gen, hits, sort)
             else:
-                chosen = _fuse(gen, _rank(gen, hits, "relevance") if hits else [], near, sort)[:limit]
+                ranked = _fuse(gen, _rank(gen, hits, "relevance") if hits else [], near, sort)
+            if sort == "relevance" and named:
+                ranked.sort(key=lambda vs: TITLE not in named.get(vs[0], ()))  # stable: title matches first
+            chosen = ranked[:limit]
             spec = compiled.spec if compiled is not None else None
-            videos = [self._video_hits(gen, vid, hits.get(vid, []), hits_per_video, spec, lead_in, score,
-                                       near.get(vid, []), qvec)
+            videos = [replace(self._video_hits(gen, vid, hits.get(vid, []), hits_per_video, spec, lead_in, score,
+                                               near.get(vid, []), qvec), matched_in=named.get(vid, ()))
                       for vid, score in chosen]
             if compiled is not None and not hits and compiled.only_common:
                 notices.append("Only very common words (stop words such as the, de, la) were searched: "
@@ -567,6 +577,12 @@ def _suggest(reader, query: str, words: list[str]) -> tuple[str, ...]:
     for word in words:
         folded = S.fold(word)
         if len(folded) < 3 or reader.doc_frequency(S.VOCAB, folded) > 0:
+            continue
+        # A stop word is not indexed but not misspelt ("des" is not "dis"); a prefix of a known word is
+        # a word being typed ("particip"), not a typo.
+        if any(folded in S.stop_words(lang) for lang in S.STEMMED_LANGS):
+            continue
+        if next(iter(reader.expand_prefix(S.VOCAB, folded)), None) is not None:
             continue
         candidates = [t.decode("utf-8") if isinstance(t, bytes) else t
                       for t in reader.terms_within(S.VOCAB, folded, 2, prefix=1)]

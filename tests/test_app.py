@@ -214,8 +214,12 @@ def test_did_you_mean_and_no_results(monkeypatch, archive):
     assert suggestion.label == "country"
     suggestion.click().run()
     assert param(at, "q") == "country" and len(titles(at)) == 3
-    none = run_app(monkeypatch, archive["config"], q="zebra")
+    none = run_app(monkeypatch, archive["config"], q="zebra giraffe")
     assert any("No session mentions" in m.value for m in none.markdown)
+    none.button(key="try-any").click().run()  # no dead end: any of the words…
+    assert param(none, "q") == "zebra OR giraffe"
+    none.button(key="try-browse").click().run()  # …or the latest sessions
+    assert param(none, "q") is None and any(s.value == "Latest sessions" for s in none.subheader)
 
 
 def test_a_broken_link_is_explained_not_an_error(monkeypatch, archive):

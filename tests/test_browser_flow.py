@@ -165,3 +165,39 @@ def test_the_interface_renders_in_french_and_spanish(page, server, code, label, 
     page.wait_for_selector("video", timeout=30_000)
     settled(page)
     shot(page, f"moment-{code}")
+
+
+def test_a_title_word_finds_its_session(page, server):
+    page.goto(server)
+    search(page, server, "Montevideo")  # a place named only in titles, never said in these talks' first minutes
+    assert "Montevideo" in page.locator("h5").first.inner_text()  # the first card is a session so named
+    assert page.get_by_text("Matches in its title").first.is_visible()
+    shot(page, "title-match")
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_problems(pg) -> list[str]:
+    """Serious and critical axe-core violations of the page as drawn (rule, impact, first nodes)."""
+    pg.add_script_tag(path=str(AXE))
+    report = pg.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
+                                                                    else str(n["target"]) for n in v["nodes"][:3])
+            for v in report["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: npm ci (package.json)")
+def test_no_serious_accessibility_violation(page, server):
+    page.goto(server)
+    page.locator(".st-key-open-0 button").wait_for(timeout=60_000)
+    settled(page)
+    problems = {"landing": axe_problems(page)}
+    page.goto(server)
+    search(page, server, QUERY)
+    problems["results"] = axe_problems(page)
+    page.locator(".st-key-play-0-0 button").click()
+    page.wait_for_selector("video", timeout=30_000)
+    settled(page)
+    problems["session panel"] = axe_problems(page)
+    assert not any(problems.values()), problems

@@ -101,7 +101,7 @@ def test_timeline_places_ticks_and_escapes_links():
     assert strip.count("<a ") == 3
     assert 'left:99.60%' in strip and 'class="ss-tick ss-strong" style="left:50.00%"' in strip
     assert "&amp;b=&quot;" in strip and '"?q=a&b' not in strip
-    assert 'title="0:50" href="?q=a&amp;b=&quot;48.0&quot;"' in strip  # shown at the word, linked a lead-in earlier
+    assert 'title="0:50" aria-label="0:50" href="?q=a&amp;b=&quot;48.0&quot;"' in strip  # shown at the word, linked a lead-in earlier
 
 
 def test_player_source_per_kind(tmp_path):
@@ -124,3 +124,21 @@ def test_citation_names_title_date_time_and_link():
     text = citation(video, 125.4, 123.4)
     assert text.startswith("“Stocktaking Session”, UCLG Learning, recorded session, 2024-03-12, at 2:05.")
     assert parse_qs(text.split("?", 1)[1])["t"] == ["123s"]  # the link opens a lead-in earlier
+
+
+def test_find_in_transcript_marks_accent_free_and_keeps_spaces():
+    from ui.web.session_view import needle_spans
+    from ui.web.text import marked_html
+
+    text = "the above copyright notice, use, copy and Région"
+    assert marked_html(text, needle_spans(text, "copyright")) == "the above <mark>copyright</mark> notice, use, copy and Région"
+    assert marked_html(text, needle_spans(text, "region")).endswith("and <mark>Région</mark>")
+    assert needle_spans(text, "use,") == ((text.index("use,"), text.index("use,") + 4),)
+
+
+def test_timeline_has_a_time_axis_and_a_legend():
+    from ui.web.timeline import legend_html
+
+    strip = timeline_html(hit_times(10), 5400)
+    assert ">0:00<" in strip and ">1:30:00<" in strip and ">45:00<" in strip
+    assert legend_html().count('class="ss-key') == 2

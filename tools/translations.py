@@ -100,6 +100,18 @@ FR = {
     "Media not available: this session's recording cannot be played here; the transcript is beside it.":
         "Média indisponible : l’enregistrement de cette session ne peut pas être lu ici ; la transcription est à côté.",
     "The search index needs a rebuild": "L’index de recherche doit être reconstruit",
+    " and ": " et ",
+    "Matches {where}": "Correspond {where}",
+    "in its description": "dans sa description",
+    "in its title": "dans son titre",
+    "▶ Watch from the start": "▶ Regarder depuis le début",
+    "Browse the latest sessions": "Parcourir les dernières sessions",
+    "Search any of these words: {query}": "Chercher l’un de ces mots : {query}",
+    "Try fewer or other words, check the spelling, or add ~ for typos (goverment~).":
+        "Essayez moins de mots ou d’autres mots, vérifiez l’orthographe, ou ajoutez ~ pour les fautes (gouvernment~).",
+    "a moment listed in the card": "un moment listé dans la carte",
+    "another hit": "une autre occurrence",
+    "press a tick to play it": "appuyez sur un trait pour le lire",
 }
 
 ES = {
@@ -186,6 +198,18 @@ ES = {
     "Media not available: this session's recording cannot be played here; the transcript is beside it.":
         "Medio no disponible: la grabación de esta sesión no se puede reproducir aquí; la transcripción está al lado.",
     "The search index needs a rebuild": "Hay que reconstruir el índice de búsqueda",
+    " and ": " y ",
+    "Matches {where}": "Coincide {where}",
+    "in its description": "en su descripción",
+    "in its title": "en su título",
+    "▶ Watch from the start": "▶ Ver desde el principio",
+    "Browse the latest sessions": "Explorar las últimas sesiones",
+    "Search any of these words: {query}": "Buscar cualquiera de estas palabras: {query}",
+    "Try fewer or other words, check the spelling, or add ~ for typos (goverment~).":
+        "Pruebe con menos palabras u otras, revise la ortografía o añada ~ para errores (gobirno~).",
+    "a moment listed in the card": "un momento de la tarjeta",
+    "another hit": "otra coincidencia",
+    "press a tick to play it": "pulse una marca para reproducirla",
 }
 
 

@@ -17,7 +17,7 @@ def transcript(video_id: str, lang: str | None, texts: list[str], *, title: str 
                    for k, p in enumerate(parts)) if words else ()
         segments.append(Segment(id=i, start=start, end=end, text=" " + text, words=ws))
     video = Video(
-        id=video_id, title=title or f"Session {video_id}", channel="UCLG Learning",
+        id=video_id, title=title or f"Recording {video_id}", channel="UCLG Learning",
         webpage_url=f"https://www.youtube.com/watch?v={video_id}" if youtube else "",
         media_url="" if youtube else f"/srv/media/{video_id}.mp4",
         upload_date=date, duration=len(texts) * seg_len, language=lang,

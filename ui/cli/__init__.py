@@ -28,6 +28,7 @@ COMMANDS = {
     "search": "ui.cli.search_cmd:search",
     "siblings": "ui.cli.siblings_cmd:siblings",
     "export": "ui.cli.export_cmd:export",
+    "list": "ui.cli.list_cmd:list_sessions",
     "status": "ui.cli.status_cmd:status",
     "serve": "ui.cli.serve_cmd:serve",
 }

@@ -15,7 +15,7 @@ from ui.web.results_csv import results_csv, results_filename
 from ui.web.state import SearchState, moment_links
 from ui.web.text import html_block, marked_markdown, md_text
 from ui.web.timefmt import clock, duration_text
-from ui.web.timeline import timeline_html
+from ui.web.timeline import legend_html, timeline_html
 
 # Below this many hits a "did you mean" is offered.
 FEW_HITS = 3
@@ -40,9 +40,11 @@ def render_results(result: SearchResult, state: SearchState, open_session: OpenS
     if not result.videos:
         st.markdown(_("No session mentions **{query}**.").format(query=md_text(result.query))
                     + (" " + _("Try removing a filter.") if _filtered(state) else ""))
+        _no_dead_end(result.query)
         return
     shown = _shown(result, state)
     _summary(result, shown)
+    st.html(legend_html())
     for n, hits in enumerate(result.videos[:shown]):
         _session_card(n, hits, state, open_session)
     left = result.total_videos - shown
@@ -88,6 +90,19 @@ def _summary(result: SearchResult, shown: int) -> None:
     st.caption(line)
 
 
+def _no_dead_end(query: str) -> None:
+    """What to try instead of an empty page: any of the words, fewer words, or the latest sessions."""
+    words = [w for w in query.replace('"', " ").split() if w not in ("AND", "OR", "NOT")]
+    st.caption(_("Try fewer or other words, check the spelling, or add ~ for typos (goverment~)."))
+    row = st.container(horizontal=True)
+    if len(words) > 1:
+        any_of = " OR ".join(dict.fromkeys(words))
+        row.button(_("Search any of these words: {query}").format(query=md_text(any_of)), key="try-any",
+                   on_click=set_query, args=(any_of,), icon=":material/manage_search:")
+    row.button(_("Browse the latest sessions"), key="try-browse", on_click=set_query, args=("",),
+               icon=":material/video_library:")
+
+
 def _did_you_mean(suggestions: tuple[str, ...]) -> None:
     cols = st.columns([2] + [3] * min(3, len(suggestions)) + [4])
     cols[0].markdown(_("Did you mean:"))
@@ -107,6 +122,17 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
             ngettext("{n} hit", "{n} hits", hits.hit_count).format(n=hits.hit_count),
         ]
         st.caption(" · ".join(md_text(f) for f in facts))
+        if hits.matched_in:
+            # Marked apart from spoken hits: the session's own title or description has the words.
+            where = {"title": _("in its title"), "description": _("in its description")}
+            st.badge(_("Matches {where}").format(where=_(" and ").join(where.get(f, f) for f in hits.matched_in)),
+                     icon=":material/title:", color="blue")
+        if not hits.moments:
+            st.button(_("▶ Watch from the start"), key=f"play-{n}-start", on_click=play, args=(video.id, 0),
+                      type="primary" if state.v == video.id else "secondary")
+            if open_session is not None and state.v == video.id:
+                open_session(hits)
+            return
         strip = timeline_html(
             hits.positions,
             hits.duration,

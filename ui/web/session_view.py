@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
-import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -75,7 +74,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                 return
             reader, downloads, about = st.tabs([_("Transcript"), _("Download"), _("About")])
             with reader, st.container(height=READER_HEIGHT, key="reader"):
-                _reader(transcript, set(hit_ids), highlight, state)
+                _reader(transcript, set(hit_ids), highlight, state, _spoken_at(hits, state.t))
             with downloads:
                 transcript_downloads(transcript)
             with about:
@@ -109,7 +108,8 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
     st.html(bring_into_view(key), unsafe_allow_javascript=True)
 
 
-def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState) -> None:
+def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState,
+            spoken: float | None = None) -> None:
     """A window of transcript lines around the current moment; each line's time button plays it."""
     segments = [seg for seg in transcript.segments if seg.text.strip()]
     if not segments:
@@ -118,7 +118,10 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
     vid = transcript.video.id
     vkey = hashlib.sha1(vid.encode()).hexdigest()[:12]
     needle = one_line(st.text_input(_("Find in this transcript"), key=f"find-{vkey}", placeholder=_("a word or phrase")))
-    current = max(0, bisect.bisect_right([seg.start for seg in segments], state.t + 0.5) - 1)
+    # The current line holds the moment's word (not the line the lead-in starts in); a line's own time
+    # button plays from its whole second, which is at most a second before the line starts.
+    anchor = spoken if spoken is not None and spoken != state.t else state.t + 0.999
+    current = max(0, bisect.bisect_right([seg.start for seg in segments], anchor) - 1)
     if needle:
         shown = [seg for seg in segments if _fold(needle) in _fold(seg.text)]
         st.caption(_("{found} of {total} lines contain “{text}”").format(
@@ -138,12 +141,10 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
         is_current = seg is segments[current]
         left.button(clock(seg.start), key=f"line-{vkey}-{seg.id}", on_click=play, args=(vid, seg.start),
                     type="primary" if is_current else "tertiary", width="stretch")
-        if seg.id in hit_ids and highlight is not None:
-            body = marked_html(seg.text, highlight(seg.text))
-        elif needle:
-            body = _mark_needle(seg.text, needle)
-        else:
-            body = html_text(seg.text)
+        spans = tuple(highlight(seg.text)) if seg.id in hit_ids and highlight is not None else ()
+        if needle:
+            spans = _merged(spans + needle_spans(seg.text, needle))
+        body = marked_html(seg.text, spans) if spans else html_text(seg.text)
         css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
         right.markdown(html_block(body, css), unsafe_allow_html=True)
     if not needle and len(segments) > PAGE:
@@ -174,14 +175,30 @@ def _shift(offset_key: str, delta: int, total: int) -> None:
     st.session_state[offset_key] = max(0, min(st.session_state[offset_key] + delta, max(0, total - PAGE)))
 
 
-def _mark_needle(text: str, needle: str) -> str:
-    """`text` escaped, with the found phrase in <mark> (case-insensitive, accents as written)."""
-    flat = one_line(text)
-    match = re.search(re.escape(needle), flat, flags=re.IGNORECASE)
-    if not match:
-        return html_text(flat)
-    a, b = match.span()
-    return html_text(flat[:a]) + "<mark>" + html_text(flat[a:b]) + "</mark>" + html_text(flat[b:])
+def needle_spans(text: str, needle: str) -> tuple[Span, ...]:
+    """Where `needle` occurs in `text`, case- and accent-insensitively ("region" marks "Région")."""
+    owner: list[int] = []  # folded character -> index of the original character it came from
+    folded = []
+    for i, ch in enumerate(text):
+        f = _fold(ch)
+        folded.append(f)
+        owner.extend([i] * len(f))
+    flat, wanted = "".join(folded), _fold(needle)
+    spans, start = [], 0
+    while wanted and (k := flat.find(wanted, start)) >= 0:
+        spans.append((owner[k], owner[k + len(wanted) - 1] + 1))
+        start = k + len(wanted)
+    return tuple(spans)
+
+
+def _merged(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return tuple((a, b) for a, b in out)
 
 
 def _fold(text: str) -> str:

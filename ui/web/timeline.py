@@ -53,7 +53,27 @@ def timeline_html(
         tip = html.escape(tip, quote=True)
         parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{tip}" aria-label="{tip}"{link}></a>')
     parts.append("</div>")
+    parts.append(axis_html(span))
     return "".join(parts)
+
+
+def axis_html(span: float, marks: int = 4) -> str:
+    """A time axis under the strip: 0:00, evenly spaced times, the recording's length."""
+    spans = []
+    for k in range(marks + 1):
+        t = span * k / marks
+        align = "ss-first" if k == 0 else ("ss-last" if k == marks else "")
+        spans.append(f'<span class="{align}" style="left:{100.0 * k / marks:.1f}%">{clock(t)}</span>')
+    return f'<div class="ss-axis" aria-hidden="true">{"".join(spans)}</div>'
+
+
+def legend_html() -> str:
+    """What the two kinds of ticks mean (drawn once above the results)."""
+    listed, other, note = (html.escape(t) for t in (_("a moment listed in the card"), _("another hit"),
+                                                       _("press a tick to play it")))
+    return ('<div class="ss-legend">'
+            f'<span class="ss-key ss-strong"></span>{listed}<span class="ss-key"></span>{other}'
+            f'<span class="ss-legend-note">{note}</span></div>')
 
 
 def _left(seconds: float, span: float) -> float:
