@@ -1,6 +1,6 @@
 """Benchmark: query → rendered results in the UI, on the channel-sized synthetic archive.
 
-    python -m bench.ui [--root data/bench] [--runs 5] [--browser] [--sessions 500]
+    python -m bench.ui [--root data/bench] [--runs 5] [--browser] [--sessions 500] [--hours 1.5]
 
 Uses bench.archive's archive (500 sessions x 1.5 h, ~450k segments; generated and indexed under
 --root when missing, reused when there). Measures side by side, in one run, per query:
@@ -8,7 +8,8 @@ Uses bench.archive's archive (500 sessions x 1.5 h, ~450k segments; generated an
 - app: a full Streamlit script run with ?q= (AppTest: search + building every element);
 - rerun: choosing a moment afterwards (the search result is reused, the player is added);
 - with --browser: chromium through Playwright against `sessions serve`, from pressing Enter to the
-  first result card on screen (what a person waits for).
+  first result card on screen (what a person waits for), and from clicking the first moment to its
+  video playing (every generated session plays one real local video).
 Prints milliseconds (median, p95) and the UI/search ratios; asserts nothing.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -28,21 +28,32 @@ QUERIES = ["government", '"local government"', "Chefchaouen", "participación", 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def ensure_archive(root: Path, sessions: int = 500, limit: int = 20) -> Path:
-    """transcripts + index + config under `root` (reused when present); returns the config path."""
+def ensure_archive(root: Path, sessions: int = 500, limit: int = 20, hours: float = 1.5) -> Path:
+    """transcripts + index + config under `root` (reused when present); returns the config path.
+
+    Every session plays one real local video (ta_video.mp4 looped to `hours` with ffmpeg, in
+    root/media), so click → playing can be timed."""
     from archive.store import TranscriptStore
-    from bench.archive import generate_archive
+    from bench.archive import make_session
     from index.build import rebuild
+    from tests.support.ui_archive import long_clip
 
     tdir, idir = root / "transcripts", root / "index"
+    clip = root / "media" / f"talk_{int(hours * 3600)}s.mp4"
+    if not clip.is_file():
+        clip = long_clip(root / "media", int(hours * 3600))
     if not any(tdir.glob("*.json")):
         print(f"generating the archive (bench.archive, {sessions} sessions)…", file=sys.stderr, flush=True)
-        generate_archive(tdir, sessions=sessions)
+        store = TranscriptStore(tdir)
+        for i in range(sessions):
+            t = make_session(i, hours=hours)
+            store.write(replace(t, video=replace(t.video, media_url=str(clip.resolve()))))
     if not idir.is_dir():
         print("indexing it (index.build.rebuild; several minutes)…", file=sys.stderr, flush=True)
         rebuild(TranscriptStore(tdir), idir)
     config = root / "ui-bench-config.toml"
     config.write_text(f'[paths]\ntranscripts = "{tdir.resolve().as_posix()}"\nindex = "{idir.resolve().as_posix()}"\n'
+                      f'media_roots = ["{(root / "media").resolve().as_posix()}"]\n'
                       f'[index]\nresults_limit = {limit}\nhits_per_video = 5\n', encoding="utf-8")
     return config
 
@@ -62,7 +73,7 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
     os.environ["SESSIONS_CONFIG"] = str(config)
     cfg = load_config(config)
     index = SearchIndex(cfg.paths.index)
-    app = str(REPO / "ui" / "app.py")
+    app = str(REPO / "ui" / "web" / "app.py")
     AppTest.from_file(app, default_timeout=120).run()  # warm-up: opens the cached index once
     out: dict[str, dict[str, list[float]]] = {}
     for q in QUERIES:
@@ -87,44 +98,47 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
     return out
 
 
-def bench_browser(config: Path, runs: int) -> dict[str, list[float]]:
+def bench_browser(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
+    """Per query: "results" = Enter → the summary line drawn and nothing stale; "playing" = click on the
+    first moment → its <video> playing."""
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
-    from tests.test_cli_serve import free_port, stop, wait_healthy
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.serve import serving
 
-    port = free_port()
-    env = dict(os.environ, SESSIONS_CONFIG=str(config))
-    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    out: dict[str, list[float]] = {}
-    try:
-        wait_healthy(url, proc, timeout=120)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            page.get_by_text("Latest sessions").wait_for(timeout=120_000)
-            for q in QUERIES:
-                out[q] = []
-                for n in range(runs + 1):
-                    page.goto(url)
-                    page.get_by_text("Latest sessions").wait_for(timeout=120_000)  # the first run is over
-                    box = page.get_by_label("Search the sessions")
-                    box.fill(q)
-                    t = time.perf_counter()
-                    box.press("Enter")
-                    # Done when the summary line for this query is on screen and nothing is stale.
-                    page.wait_for_function(
-                        "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
-                        ".some(e => / in \\d+ session/.test(e.innerText)) && "
-                        "!document.querySelector('[data-stale=true]')", timeout=120_000)
-                    if n:  # the first run of a query warms the index's caches
-                        out[q].append(time.perf_counter() - t)
-            browser.close()
-    finally:
-        stop(proc)
+    out: dict[str, dict[str, list[float]]] = {}
+    with serving(config) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url)
+        page.get_by_text("Latest sessions").wait_for(timeout=120_000)
+        for q in QUERIES:
+            out[q] = {"results": [], "playing": []}
+            for n in range(runs + 1):
+                page.goto(url)
+                page.get_by_text("Latest sessions").wait_for(timeout=120_000)  # the first run is over
+                box = page.get_by_label("Search the sessions")
+                box.fill(q)
+                t = time.perf_counter()
+                box.press("Enter")
+                # Done when the summary line for this query is on screen and nothing is stale.
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+                    ".some(e => / in \\d+ session/.test(e.innerText)) && "
+                    "!document.querySelector('[data-stale=true]')", timeout=120_000)
+                results = time.perf_counter() - t
+                moment = page.locator(".st-key-play-0-0 button")
+                if not moment.count():
+                    continue
+                t = time.perf_counter()
+                moment.click()
+                page.wait_for_function("() => { const v = document.querySelector('video');"
+                                       " return v && v.readyState >= 2 && !v.paused; }", timeout=120_000)
+                playing = time.perf_counter() - t
+                if n:  # the first run of a query warms the index's caches
+                    out[q]["results"].append(results)
+                    out[q]["playing"].append(playing)
+        browser.close()
     return out
 
 
@@ -134,10 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sessions", type=int, default=500, help="archive size when it must be generated")
     ap.add_argument("--limit", type=int, default=20, help="sessions a search returns ([index] results_limit)")
+    ap.add_argument("--hours", type=float, default=1.5, help="length of each session when it must be generated")
     ap.add_argument("--skip-apptest", action="store_true", help="only the browser figures")
     ap.add_argument("--browser", action="store_true", help="also time chromium (Enter → results on screen)")
     args = ap.parse_args(argv)
-    config = ensure_archive(args.root, args.sessions, args.limit)
+    config = ensure_archive(args.root, args.sessions, args.limit, args.hours)
 
     apptest = {} if args.skip_apptest else bench_apptest(config, args.runs)
     browser = bench_browser(config, args.runs) if args.browser else {}
@@ -145,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     from ui.web.results_view import PAGE
 
     print(f"median / p95 ms, results_limit {args.limit} sessions, the first {min(PAGE, args.limit)} drawn; "
-          "app = Streamlit script run with ?q= (AppTest); browser = Enter → results shown")
-    print(f"{'query':34}{'search':>14}{'app run':>14}{'app/search':>11}{'moment rerun':>14}{'browser':>14}")
+          "app = Streamlit script run with ?q= (AppTest); browser = Enter → results shown; "
+          "playing = click on the first moment → its video playing")
+    print(f"{'query':34}{'search':>14}{'app run':>14}{'app/search':>11}{'moment rerun':>14}{'browser':>14}"
+          f"{'playing':>14}")
     for q in QUERIES:
         line = f"{q[:33]:34}"
         if q in apptest:
@@ -154,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
             line += f"{s[0]:7.0f}/{s[1]:<6.0f}{a[0]:7.0f}/{a[1]:<6.0f}{a[0] / max(s[0], 0.1):9.1f}x  {r[0]:7.0f}/{r[1]:<6.0f}"
         else:
             line += f"{'-':>14}{'-':>14}{'-':>11}{'-':>14}"
-        if q in browser:
-            b = ms(browser[q])
-            line += f"{b[0]:7.0f}/{b[1]:<6.0f}"
+        if q in browser and browser[q]["results"]:
+            b, c = ms(browser[q]["results"]), ms(browser[q]["playing"])
+            line += f"{b[0]:7.0f}/{b[1]:<6.0f}{c[0]:7.0f}/{c[1]:<6.0f}"
         print(line)
     return 0
 

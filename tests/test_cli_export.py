@@ -178,9 +178,9 @@ def test_help_describes_formats_all_and_out(run_cli):
         assert text in result.output
 
 
-def test_all_as_one_combined_csv(archive, tmp_path):
+def test_all_as_one_combined_csv(archive, tmp_path, run_cli):
     config, store = archive
-    result = run(config, "--all", "-f", "csv", "--combined", "-o", str(tmp_path / "out"))
+    result = run_cli(config, "export", "--all", "-f", "csv", "--combined", "-o", str(tmp_path / "out"))
     assert result.exit_code == EXIT_OK, result.output
     data = (tmp_path / "out" / "transcripts.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
@@ -188,4 +188,4 @@ def test_all_as_one_combined_csv(archive, tmp_path):
     per_video = {t.video.id: len(t.segments) for t in store.iter_all()}
     assert {r["video_id"] for r in rows} == set(per_video)
     assert len(rows) == sum(per_video.values())
-    assert run(config, "--all", "-f", "txt", "--combined").exit_code == EXIT_USAGE
+    assert run_cli(config, "export", "--all", "-f", "txt", "--combined").exit_code == EXIT_USAGE

@@ -61,7 +61,7 @@ def test_filters_apply_to_title_matches(index):
 
     from index.results import SearchFilters
 
-    recent = index.search("Stocktaking", SearchFilters(since=date(2025, 1, 1)))
+    recent = index.search("Stocktaking", filters=SearchFilters(since=date(2025, 1, 1)))
     assert [h.video.id for h in recent.videos] == ["spoken"]
 
 
