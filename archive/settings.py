@@ -73,19 +73,6 @@ def setting(default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.MI
                              metadata={**(metadata or {}), RANGE: Range(**bounds)})
 
 
-def range_of(cls: type, name: str) -> Range | None:
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return f.metadata.get(RANGE)
-    raise KeyError(name)
-
-
-def problem(cls: type, name: str, value: Any) -> str | None:
-    """What is wrong with `value` for field `name` of `cls`, or None (also for a field without a Range)."""
-    bounds = range_of(cls, name)
-    return bounds.problem(value) if bounds is not None else None
-
-
 def problems(options: Any) -> list[tuple[str, str]]:
     """(field, problem) for every field of a dataclass instance outside its range."""
     out = []
