@@ -361,8 +361,9 @@ def rebuild(store: TranscriptStore, index_dir: Path, on_progress: ProgressCallba
     remove_leftovers(index_dir)
     tmp = index_dir.with_name(f"{index_dir.name}.rebuild-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    lock = os.open(tmp / REBUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    with writing(index_dir):  # a missing parent (under /proc, say) is a write failure here, not a read
+        tmp.mkdir(parents=True)
+        lock = os.open(tmp / REBUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         ix = open_index(tmp, create=True)

@@ -96,6 +96,12 @@ def test_export_into_a_device(archive, run_cli):
     one_error_line(result, "/dev/full is a character device (like /dev/null or /dev/zero), not a folder")
 
 
+@pytest.mark.parametrize("args", [("index",), ("index", "--rebuild")])
+def test_an_index_under_proc_is_named(tmp_path, args, run_cli):
+    config = write_config(tmp_path, paths={"index": "/proc/hostile/index", "state": "state"})
+    one_error_line(run_cli(config, *args), "cannot write /proc/hostile/index")  # rebuild: FileNotFoundError
+
+
 # -- the disk fills up ---------------------------------------------------------------------------
 def _limited(max_bytes: int):
     def apply() -> None:
