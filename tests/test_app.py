@@ -63,10 +63,10 @@ def videos(at: AppTest):
 
 def _our_script(body: str) -> bool:
     """The page's own scripts (ui.web.page_script), the only <script>s allowed in its HTML."""
-    from ui.web.page_script import TICKS_IN_PLACE, bring_into_view, page_language
+    from ui.web.page_script import FOLLOW_PLAYBACK, TICKS_IN_PLACE, bring_into_view, page_language
 
     pattern = re.escape(bring_into_view("KEY")).replace("KEY", "player-[0-9a-f]{12}")
-    ours = {TICKS_IN_PLACE} | {page_language(code) for code in ("en", "fr", "es")}
+    ours = {TICKS_IN_PLACE, FOLLOW_PLAYBACK} | {page_language(code) for code in ("en", "fr", "es")}
     return body in ours or re.fullmatch(pattern, body) is not None
 
 
@@ -300,3 +300,25 @@ def test_results_say_how_many_are_shown_and_page_to_the_end(monkeypatch, archive
     assert len(titles(at)) == 3 and not [b for b in at.button if b.key == "more-sessions"]
     (csv_button,) = at.get("download_button")
     assert "3 sessions" in csv_button.proto.label
+
+
+def test_reader_current_line_is_the_moments_line_and_find_marks_hit_lines(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], q="ask")
+    first = next(b for b in at.button if b.key == "play-0-0")
+    first.click().run()
+    assert int(param(at, "t")) + 0.5 < 3.2  # the lead-in starts in the line before "ask not what your country"
+    current = [b for b in at.button if b.key and b.key.startswith("line-") and b.proto.type == "primary"]
+    assert [b.label for b in current] == [clock(3.2)]  # yet the current line is the one that says it
+    find = next(t for t in at.text_input if t.label == "Find in this transcript")
+    find.input("your").run()
+    (line,) = [m.value for m in at.markdown if 'class="ss-line ss-hit' in m.value]
+    # The search's own words and the found ones are both marked, spaces kept around each.
+    assert "<mark>ask</mark> not what <mark>your</mark> country" in line
+
+
+def test_reader_finds_without_accents(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"], v=HOSTILE_ID, t="0")
+    find = next(t for t in at.text_input if t.label == "Find in this transcript")
+    find.input("region").run()
+    (line,) = [m.value for m in at.markdown if 'class="ss-line' in m.value]
+    assert "<mark>région</mark>" in line and 'data-start="1.00"' in line

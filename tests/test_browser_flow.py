@@ -135,6 +135,53 @@ def test_a_timeline_tick_opens_its_moment_in_place(page, server):
     assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
 
 
+def test_a_tick_keeps_the_find_text_and_the_pages_shown(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    page.locator(".st-key-more-sessions button").click(timeout=60_000)  # a second page of sessions
+    settled(page)
+    cards = page.locator(".ss-timeline").count()
+    page.locator(".st-key-play-0-0 button").click()
+    page.wait_for_selector("video", timeout=30_000)
+    settled(page)
+    find = page.locator(".st-key-reader input").first
+    find.fill("the")
+    find.press("Enter")
+    settled(page)
+    t = params(page)["t"]
+    ticks = page.locator(".ss-timeline").first.locator("a")
+    other = next(i for i in range(ticks.count()) if f"t={t}&" not in ticks.nth(i).get_attribute("href") + "&")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    ticks.nth(other).click()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') !== {t!r}", timeout=30_000)
+    settled(page)
+    assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
+    assert page.locator(".st-key-reader input").first.input_value() == "the"
+    assert page.locator(".ss-timeline").count() == cards  # still both pages of sessions
+
+
+def test_the_reader_follows_playback(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    page.locator(".st-key-play-0-0 button").click(timeout=60_000)
+    start = playing_at(page)
+    # The marked line is the one being said, and it moves on as the video plays.
+    where = """() => { const v = document.querySelector('video'), on = document.querySelector('.ss-line.ss-playing');
+        if (!on) return null;
+        const all = [...document.querySelectorAll('.st-key-reader .ss-line[data-start]')], i = all.indexOf(on);
+        const next = all[i + 1] ? parseFloat(all[i + 1].dataset.start) : Infinity;
+        return {t: v.currentTime, start: parseFloat(on.dataset.start), next, i}; }"""
+    page.wait_for_function(f"() => ({where})() !== null", timeout=30_000)
+    first = page.evaluate(where)
+    assert first["start"] <= first["t"] + 0.3 and first["t"] < first["next"] + 0.5, first
+    page.wait_for_function(f"() => ({where})().i > {first['i']}", timeout=30_000)
+    later = page.evaluate(where)
+    assert later["start"] <= later["t"] + 0.3 and later["t"] > start, later
+    box = page.evaluate("""() => { const on = document.querySelector('.ss-line.ss-playing').getBoundingClientRect();
+        const r = document.querySelector('.st-key-reader').getBoundingClientRect();
+        return on.top >= r.top - 1 && on.bottom <= r.bottom + 1; }""")
+    assert box, "the line being played scrolled out of the reader"
+    shot(page, "reader-follows")
+
+
 def test_browsing_pages_through_every_session(page, server):
     page.goto(server)
     page.locator(".st-key-open-0 button").wait_for(timeout=60_000)
@@ -179,11 +226,12 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def axe_problems(pg) -> list[str]:
-    """Serious and critical axe-core violations of the page as drawn (rule, impact, first nodes)."""
+    """Serious and critical axe-core violations of the page as drawn: rule, and for its first nodes
+    the element and axe's reason (for contrast: the two colours and their ratio)."""
     pg.add_script_tag(path=str(AXE))
     report = pg.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
-                                                                    else str(n["target"]) for n in v["nodes"][:3])
+    return [f"{v['id']} ({v['impact']}): " + " / ".join(
+                f"{n['html'][:80]} — {' '.join((n.get('failureSummary') or '').split())[:200]}" for n in v["nodes"][:3])
             for v in report["violations"] if v["impact"] in ("serious", "critical")]
 
 
@@ -193,11 +241,19 @@ def test_no_serious_accessibility_violation(page, server):
     page.locator(".st-key-open-0 button").wait_for(timeout=60_000)
     settled(page)
     problems = {"landing": axe_problems(page)}
+    shot(page, "axe-landing")
     page.goto(server)
     search(page, server, QUERY)
     problems["results"] = axe_problems(page)
+    shot(page, "axe-results")
     page.locator(".st-key-play-0-0 button").click()
     page.wait_for_selector("video", timeout=30_000)
     settled(page)
     problems["session panel"] = axe_problems(page)
+    find = page.locator(".st-key-reader input").first
+    find.fill("the")
+    find.press("Enter")
+    settled(page)
+    problems["found in the transcript"] = axe_problems(page)
+    shot(page, "axe-session")
     assert not any(problems.values()), problems

@@ -20,7 +20,8 @@ def test_streamlit_command_is_local_headless_and_without_telemetry():
     assert Path(cmd[4]) == APP and APP.is_file()
     flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
     assert flags == {"--server.address": "127.0.0.1", "--server.port": "8600", "--server.headless": "true",
-                     "--browser.gatherUsageStats": "false", "--client.toolbarMode": "viewer"}
+                     "--browser.gatherUsageStats": "false", "--client.toolbarMode": "viewer",
+                     "--theme.primaryColor": "#b42318"}  # white on it is 6.6:1 (WCAG AA)
 
 
 def test_help_lists_host_and_port(run_cli):

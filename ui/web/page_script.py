@@ -27,6 +27,48 @@ if (!window.__ssTicks) {
 </script>"""
 
 
+# The transcript reader follows playback: the line being played is marked (.ss-playing) and kept in
+# view inside the reader's own scrolling panel, unless the reader scrolled it in the last 4 s. Only a
+# <video> element reports its time to the page; a YouTube embed is a cross-origin iframe whose time
+# needs the IFrame API (enablejsapi, which Streamlit's embed does not set), so there the reader stays
+# on the chosen moment. `timeupdate` does not bubble: one capturing listener catches every player.
+FOLLOW_PLAYBACK = """<script>
+if (!window.__ssFollow) {
+  window.__ssFollow = true;
+  let touched = 0;
+  const scroller = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const y = getComputedStyle(p).overflowY;
+      if ((y === "auto" || y === "scroll") && p.scrollHeight > p.clientHeight) return p;
+    }
+    return null;
+  };
+  for (const kind of ["wheel", "touchmove", "keydown"]) {
+    document.addEventListener(kind, (e) => {
+      if (e.target.closest && e.target.closest(".st-key-reader")) touched = Date.now();
+    }, {capture: true, passive: true});
+  }
+  document.addEventListener("timeupdate", (event) => {
+    const video = event.target;
+    if (!(video instanceof HTMLMediaElement) || !video.closest(".st-key-session-panel")) return;
+    let line = null;
+    for (const el of document.querySelectorAll(".st-key-reader .ss-line[data-start]")) {
+      if (parseFloat(el.dataset.start) <= video.currentTime + 0.2) line = el; else break;
+    }
+    const before = document.querySelector(".st-key-reader .ss-line.ss-playing");
+    if (line === before) return;
+    if (before) before.classList.remove("ss-playing");
+    if (!line) return;
+    line.classList.add("ss-playing");
+    const box = scroller(line);
+    if (!box || Date.now() - touched < 4000) return;
+    const r = line.getBoundingClientRect(), b = box.getBoundingClientRect();
+    if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - box.clientHeight / 3;
+  }, true);
+}
+</script>"""
+
+
 def bring_into_view(container_key: str) -> str:
     """Scroll the element `.st-key-<container_key>` fully into view as it is drawn (a phone's player
     would otherwise start playing out of sight, below the fold). It keeps looking for two seconds,

@@ -19,10 +19,10 @@ from ui.web import i18n, resources
 from ui.web.controls import close_player, play
 from ui.web.downloads import transcript_downloads
 from ui.web.i18n import _, language_name
-from ui.web.page_script import bring_into_view
+from ui.web.page_script import FOLLOW_PLAYBACK, bring_into_view
 from ui.web.player import citation, player_source
 from ui.web.state import SearchState
-from ui.web.text import html_block, html_text, marked_html, md_text, one_line
+from ui.web.text import html_text, marked_html, md_text, one_line
 from ui.web.timefmt import clock, duration_text
 
 logger = logging.getLogger(__name__)
@@ -146,9 +146,11 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
             spans = _merged(spans + needle_spans(seg.text, needle))
         body = marked_html(seg.text, spans) if spans else html_text(seg.text)
         css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
-        right.markdown(html_block(body, css), unsafe_allow_html=True)
+        # data-start: the page script marks the line being played and keeps it in view (FOLLOW_PLAYBACK).
+        right.markdown(f'<div class="{css}" data-start="{seg.start:.2f}">{body}</div>', unsafe_allow_html=True)
     if not needle and len(segments) > PAGE:
         _pager(vkey, len(segments))
+    st.html(FOLLOW_PLAYBACK, unsafe_allow_javascript=True)
 
 
 def _window_offset(vkey: str, t: int, current: int, total: int) -> int:
