@@ -179,6 +179,7 @@ def test_the_reader_follows_playback(page, server):
         const r = document.querySelector('.st-key-reader').getBoundingClientRect();
         return on.top >= r.top - 1 && on.bottom <= r.bottom + 1; }""")
     assert box, "the line being played scrolled out of the reader"
+    page.locator(".st-key-reader").scroll_into_view_if_needed()
     shot(page, "reader-follows")
 
 
