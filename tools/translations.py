@@ -110,6 +110,16 @@ FR = {
     "Try fewer or other words, check the spelling, or add ~ for typos (goverment~).":
         "Essayez moins de mots ou d’autres mots, vérifiez l’orthographe, ou ajoutez ~ pour les fautes (gouvernment~).",
     "a moment listed in the card": "un moment listé dans la carte",
+    "Also in:": "Aussi en :",
+    "Both": "Les deux",
+    "Match": "Correspondance",
+    "Meaning": "Sens",
+    "Words": "Mots",
+    "Words: the words you typed, as said. Meaning: passages about the same thing, in any language. "
+    "Both: words first, then meaning.":
+        "Mots : les mots saisis, tels que prononcés. Sens : des passages sur le même sujet, dans toutes les "
+        "langues. Les deux : d’abord les mots, puis le sens.",
+    "≈ close in meaning": "≈ proche par le sens",
     "another hit": "une autre occurrence",
     "press a tick to play it": "appuyez sur un trait pour le lire",
 }
@@ -208,6 +218,16 @@ ES = {
     "Try fewer or other words, check the spelling, or add ~ for typos (goverment~).":
         "Pruebe con menos palabras u otras, revise la ortografía o añada ~ para errores (gobirno~).",
     "a moment listed in the card": "un momento de la tarjeta",
+    "Also in:": "También en:",
+    "Both": "Ambos",
+    "Match": "Coincidencia",
+    "Meaning": "Significado",
+    "Words": "Palabras",
+    "Words: the words you typed, as said. Meaning: passages about the same thing, in any language. "
+    "Both: words first, then meaning.":
+        "Palabras: las palabras escritas, tal como se dijeron. Significado: pasajes sobre lo mismo, en "
+        "cualquier idioma. Ambos: primero las palabras, luego el significado.",
+    "≈ close in meaning": "≈ cercano por el significado",
     "another hit": "otra coincidencia",
     "press a tick to play it": "pulse una marca para reproducirla",
 }

@@ -18,7 +18,7 @@ from archive.records import Video
 from index.results import ArchiveStats
 from ui.web import i18n
 from ui.web.i18n import _, language_name
-from ui.web.state import SORTS, SearchState, from_params, to_params
+from ui.web.state import MODES, SORTS, SearchState, from_params, to_params
 from ui.web.text import md_text
 
 __all__ = ["language_name", "seed_from_url", "play", "close_player", "set_query", "search_box",
@@ -45,6 +45,7 @@ def seed_from_url() -> None:
     ss.w_until = url.until
     ss.w_session = url.session
     ss.w_sort = url.sort
+    ss.w_mode = url.mode
     ss.v = url.v
     ss.t = url.t
     ss.url_problems = list(url.problems)
@@ -94,6 +95,11 @@ def search_box() -> None:
         placeholder=_("A topic, a name, a \"quoted phrase\" — e.g. climate finance, logement, participación"),
         max_chars=500,
     )
+    modes = {"words": _("Words"), "meaning": _("Meaning"), "both": _("Both")}
+    st.segmented_control(_("Match"), MODES, key="w_mode", format_func=lambda m: modes.get(m, m),
+                         label_visibility="collapsed", help=_("Words: the words you typed, as said. Meaning: "
+                                                              "passages about the same thing, in any language. "
+                                                              "Both: words first, then meaning."))
 
 
 def sidebar_filters(stats: ArchiveStats, videos: list[Video]) -> None:
@@ -138,6 +144,7 @@ def current_state() -> SearchState:
         until=until,
         session=ss.get("w_session", "") or "",
         sort=ss.get("w_sort", "relevance"),
+        mode=ss.get("w_mode") or "words",
         v=ss.get("v", ""),
         t=int(ss.get("t", 0)),
     )

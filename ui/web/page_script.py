@@ -17,7 +17,7 @@ TICKS_IN_PLACE = """<script>
 if (!window.__ssTicks) {
   window.__ssTicks = true;
   document.addEventListener("click", (event) => {
-    const tick = event.target.closest && event.target.closest(".ss-timeline a[href]");
+    const tick = event.target.closest && event.target.closest(".ss-timeline a[href], a.ss-inplace[href]");
     if (!tick || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     window.history.pushState({}, "", tick.getAttribute("href"));

@@ -25,14 +25,14 @@ def _config(path: str) -> Config:
 
 
 def search_index(cfg: Config):
-    return _search_index(str(cfg.paths.index))
+    return _search_index(str(cfg.paths.index), cfg.meaning)
 
 
 @st.cache_resource(show_spinner=False)
-def _search_index(index_dir: str):
+def _search_index(index_dir: str, meaning=None):
     from index.search import SearchIndex  # Whoosh loads here, once per process
 
-    return SearchIndex(Path(index_dir))
+    return SearchIndex(Path(index_dir), meaning=meaning)
 
 
 def media_roots(cfg: Config) -> tuple[Path, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable
 
 import streamlit as st
@@ -146,16 +147,30 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
         # draw: together they made a result page slow in the browser.
         for i, moment in enumerate(hits.moments):
             selected = state.v == video.id and state.t == int(moment.play_from)
+            about = (" " + _("≈ close in meaning") + " ·") if moment.matched == "meaning" else ""
             st.button(
-                f"▶ **{clock(moment.word_time)}** · {marked_markdown(moment.text, moment.spans)}",
+                f"▶ **{clock(moment.word_time)}** ·{about} {marked_markdown(moment.text, moment.spans)}",
                 key=f"play-{n}-{i}",
                 on_click=play,
                 args=(video.id, moment.play_from),
                 width="stretch",
                 type="primary" if selected else "secondary",
             )
+        if hits.siblings:
+            st.html(_also_in(hits, state))
         if open_session is not None and state.v == video.id:
             open_session(hits)
+
+
+def _also_in(hits: VideoHits, state: SearchState) -> str:
+    """"Also in: Français · Español": the same session in other languages, opened in place."""
+    links = []
+    for s in hits.siblings:
+        href = html.escape(moment_links(state, s.video.id)(s.time or 0.0), quote=True)
+        title = html.escape(" ".join((s.video.title or s.video.id).split()), quote=True)
+        links.append(f'<a class="ss-inplace" href="{href}" title="{title}">{html.escape(language_name(s.language))}</a>')
+    label = html.escape(_("Also in:"))
+    return f'<div class="ss-also">{label} {" · ".join(links)}</div>'
 
 
 def _filtered(state: SearchState) -> bool:

@@ -123,7 +123,7 @@ def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResul
 
 def _run_search(index, cfg: Config, state: SearchState, limit: int,
                 hits_per_video: int | None = None) -> SearchResult:
-    return index.search(replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort,
+    return index.search(replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort, mode=state.mode,
                                 results_limit=limit, hits_per_video=hits_per_video or cfg.index.hits_per_video))
 
 

@@ -17,9 +17,10 @@ from urllib.parse import urlencode
 
 from archive.links import whole_seconds
 from archive.records import within_recording
-from index.results import SearchFilters, SortOrder
+from index.results import SearchFilters, SearchMode, SortOrder
 
 SORTS: tuple[str, ...] = get_args(SortOrder)
+MODES: tuple[str, ...] = get_args(SearchMode)
 MAX_QUERY = 500
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
@@ -32,6 +33,7 @@ class SearchState:
     until: date | None = None
     session: str = ""
     sort: str = "relevance"
+    mode: str = "words"  # words | meaning | both (index SearchOptions.mode)
     v: str = ""
     t: int = 0
     problems: tuple[str, ...] = field(default=(), compare=False)
@@ -46,7 +48,7 @@ class SearchState:
 
     def search_key(self) -> tuple:
         """What the results depend on: the player position is not part of it."""
-        return (self.q, self.languages, self.since, self.until, self.session, self.sort)
+        return (self.q, self.languages, self.since, self.until, self.session, self.sort, self.mode)
 
     def at(self, video_id: str, seconds: float) -> SearchState:
         return replace(self, v=video_id, t=whole_seconds(seconds))
@@ -80,6 +82,11 @@ def from_params(params: Mapping[str, str]) -> SearchState:
 
     t = _start_time(params, problems)
 
+    mode = str(params.get("mode", "words")) or "words"
+    if mode not in MODES:
+        problems.append(f"ignored search mode {mode!r} (use one of {', '.join(MODES)})")
+        mode = "words"
+
     return SearchState(
         q=q,
         languages=tuple(languages),
@@ -87,6 +94,7 @@ def from_params(params: Mapping[str, str]) -> SearchState:
         until=until,
         session=str(params.get("session", "")).strip(),
         sort=sort,
+        mode=mode,
         v=str(params.get("v", "")).strip(),
         t=t,
         problems=tuple(problems),
@@ -108,6 +116,8 @@ def to_params(state: SearchState) -> dict[str, str]:
         params["session"] = state.session
     if state.sort != "relevance":
         params["sort"] = state.sort
+    if state.mode != "words":
+        params["mode"] = state.mode
     if state.v:
         params["v"] = state.v
         params["t"] = str(state.t)
