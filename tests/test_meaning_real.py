@@ -21,7 +21,7 @@ MEANING = MeaningOptions(encoder=os.environ.get("SESSIONS_TEST_ENCODER", Meaning
 
 TALKS = set(T.TALK_IDS.values())
 DISTRACTOR_IDS = {spec[0] for spec in T.DISTRACTORS.values()}
-SLACK = 5.0  # seconds: the jump must land this close to where the sentence is spoken
+SLACK = 5.0  # seconds: the jump must land this close to where the sentence is spoken (start to end)
 # query language -> (query, sentence indexes of the talk where it is said)
 PEER = {"en": "peer learning between cities", "fr": "apprentissage entre pairs", "es": "aprendizaje entre pares"}
 LIGHT = {"en": "cost of street lighting", "fr": "coût de l'éclairage public", "es": "costo del alumbrado público"}
@@ -51,7 +51,9 @@ def index(archive):
 
 
 def near(t: float, sentence_starts: list[float], which) -> bool:
-    return any(abs(t - sentence_starts[i]) <= SLACK for i in which)
+    """Within SLACK of the time span in which one of the sentences `which` is spoken."""
+    ends = [*sentence_starts[1:], sentence_starts[-1] + 10.0]  # espeak speaks a sentence in < 10 s
+    return any(sentence_starts[i] - SLACK <= t <= ends[i] + SLACK for i in which)
 
 
 @pytest.mark.parametrize("mode", ["meaning", "both"])

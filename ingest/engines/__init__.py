@@ -68,7 +68,8 @@ class TranscribeOptions(Options):
     chunk_seconds: float = setting(600.0, min=0, max=86_400, unit="s")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-shaped (tuples as lists), so a stored transcript reads back equal to the one written."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
