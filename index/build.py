@@ -32,6 +32,7 @@ from pathlib import Path
 
 from archive.errors import CorruptTranscript, SessionsError
 from archive.ids import safe_stem
+from archive.processes import pid_alive
 from archive.records import Segment, Transcript
 from archive.store import SUFFIX, TranscriptStore
 from archive.writes import writes_to, writing
@@ -414,7 +415,7 @@ def remove_leftovers(index_dir: Path) -> list[Path]:
 def _rebuild_running(folder: Path, pid: int) -> bool:
     # Its process alive (it may be between creating its lock file and taking the lock), or its lock
     # held (a rebuild whose PID means nothing here: another PID namespace sharing the folder).
-    return pid == os.getpid() or _alive(pid) or _lock_held(folder / REBUILD_LOCK)
+    return pid == os.getpid() or pid_alive(pid) or _lock_held(folder / REBUILD_LOCK)
 
 
 def _lock_held(lock_path: Path) -> bool:
@@ -433,14 +434,6 @@ def _lock_held(lock_path: Path) -> bool:
     return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _sync(ix, store: TranscriptStore, on_progress: ProgressCallback | None, batch: int) -> UpdateReport:

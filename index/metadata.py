@@ -27,8 +27,9 @@ def _text(lang: str, text: str) -> _Text:
     return _Text(tuple(frozenset(S.word_forms(lang, t)) for t in tokens), tuple(S.fold(t) for t in tokens))
 
 
-def _edits(a: str, b: str, limit: int) -> int:
-    if abs(len(a) - len(b)) > limit:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance; past `limit` (when given) any number above it."""
+    if limit is not None and abs(len(a) - len(b)) > limit:
         return limit + 1
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -44,7 +45,7 @@ def _word(node: Q.Word, lang: str, text: _Text) -> bool:
     if node.prefix:
         return any(w.startswith(folded) for w in text.folded)
     if node.fuzzy is not None:
-        return any(_edits(folded, w, node.fuzzy) <= node.fuzzy for w in text.folded)
+        return any(edit_distance(folded, w, node.fuzzy) <= node.fuzzy for w in text.folded)
     forms = set(S.word_forms(lang, node.text))
     return bool(forms) and any(forms & w for w in text.words)
 

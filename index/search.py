@@ -56,7 +56,7 @@ from index.compile import compile_query
 from index.encoders import MeaningOptions
 from index.errors import IndexNotBuilt, UnknownVideo
 from index.meaning_search import MeaningStore
-from index.metadata import TITLE, session_matches
+from index.metadata import TITLE, edit_distance, session_matches
 from index.moments import Highlighter, locate, snippet
 from index.options import SearchOptions
 from index.query import And as QAnd
@@ -558,14 +558,6 @@ def _mtime_iso(path: Path) -> str | None:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _suggest(reader, query: str, words: list[str]) -> tuple[str, ...]:
@@ -589,7 +581,7 @@ def _suggest(reader, query: str, words: list[str]) -> tuple[str, ...]:
         candidates = [c for c in candidates if c != folded]
         if not candidates:
             continue
-        best = min(candidates, key=lambda c: (_edits(folded, c), -reader.doc_frequency(S.VOCAB, c), c))
+        best = min(candidates, key=lambda c: (edit_distance(folded, c), -reader.doc_frequency(S.VOCAB, c), c))
         corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, corrected, count=1)
         changed = True
     return (corrected,) if changed and corrected != query else ()

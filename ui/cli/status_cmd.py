@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
+from archive.processes import pid_alive
 from ui.cli import domain_errors, load_cli_config
 from ui.cli.amounts import audio_length
 
@@ -61,7 +61,7 @@ def collect_status(transcripts: Path, index_dir: Path, state_dir: Path) -> dict[
 
     log = IngestLog.load(state_dir)
     last = log.last_run()
-    if last is not None and last.status == "running" and not _alive(last.pid):
+    if last is not None and last.status == "running" and not pid_alive(last.pid):
         last = last.__class__(**{**asdict(last), "status": "interrupted"})
     store = TranscriptStore(transcripts)
     indexed, damaged = _indexed_count(index_dir)
@@ -103,16 +103,6 @@ def running_pid(state_dir: Path) -> int | None:
         text = (Path(state_dir) / LOCK_NAME).read_text().strip()
     except OSError:
         return None
-    return int(text) if text.isdigit() and _alive(int(text)) else None
+    return int(text) if text.isdigit() and pid_alive(int(text)) else None
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
