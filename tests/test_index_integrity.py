@@ -97,6 +97,8 @@ def test_the_ui_says_the_index_is_damaged_instead_of_a_traceback(archive, monkey
     assert any(DAMAGED.replace("`", "") in e.value.replace("\\", "").replace("`", "") for e in at.error)
     assert any("sessions index --rebuild" in c.value for c in at.code)
     assert any("3 transcript(s) are stored" in m.value for m in at.markdown)
+    # the overview keeps listing the sessions, read from the transcripts themselves
+    assert any("3 sessions" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
 def test_sync_repairs_and_update_refuses(archive):

@@ -73,6 +73,31 @@ def _archive_summary(index_dir: str):
     return index.stats(), list(index.videos())
 
 
+def store_summary(cfg: Config):
+    """(ArchiveStats, videos) read from transcripts/ itself: the overview while the index is damaged."""
+    return _store_summary(str(cfg.paths.transcripts))
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def _store_summary(root: str):
+    from collections import Counter
+
+    from index.results import ArchiveStats
+
+    transcripts = list(TranscriptStore(root).iter_all(on_error=lambda _exc: None))
+    languages = Counter(t.language or "unknown" for t in transcripts)
+    dates = sorted(d for t in transcripts if (d := t.video.upload_date))
+    stats = ArchiveStats(
+        videos=len(transcripts),
+        hours=sum(t.duration or 0 for t in transcripts) / 3600,
+        segments=sum(len(t.segments) for t in transcripts),
+        languages=dict(sorted(languages.items())),
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+    )
+    return stats, [t.video for t in transcripts]
+
+
 def captions(cfg: Config, video_id: str) -> bytes:
     """The session's transcript as WebVTT captions for the player; made once per transcript version."""
     return _captions(str(cfg.paths.transcripts), video_id, _file_stamp(cfg, video_id))

@@ -59,6 +59,8 @@ def main() -> None:
     except IndexDamaged as exc:
         st.error(md_text(str(exc)))
         render_empty_state(cfg, len(resources.store(cfg).files()), damaged=True)
+        # Search needs the index, but the sessions are still listed from transcripts/ (the truth).
+        render_overview(*resources.store_summary(cfg), current_state())
         return
     sidebar_filters(stats, videos)
     search_box()
