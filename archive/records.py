@@ -84,6 +84,23 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Chapter:
+    """A titled part of a recording, as its author marked it (YouTube chapters, a file's chapter marks)."""
+
+    title: str
+    start: float
+    end: float | None = None  # None: runs to the next chapter or the end of the recording
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Chapter:
+        end = None if d.get("end") is None else _time(d, "end")
+        return cls(title=_str(d, "title"), start=_time(d, "start"), end=end)
+
+
+@dataclass(frozen=True, slots=True)
 class Video:
     """One recording: a YouTube video, an item of a feed, or a local file.
 
@@ -100,9 +117,10 @@ class Video:
     duration: float | None = None
     description: str = ""
     language: str | None = None
+    chapters: tuple[Chapter, ...] = ()  # in time order
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "id": self.id,
             "title": self.title,
             "channel": self.channel,
@@ -113,9 +131,16 @@ class Video:
             "description": self.description,
             "language": self.language,
         }
+        # Written only when there are some, so a transcript without chapters reads and writes back unchanged.
+        if self.chapters:
+            d["chapters"] = [c.to_dict() for c in self.chapters]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Video:
+        chapters = d.get("chapters") or []
+        if not isinstance(chapters, list):
+            raise ValueError("video 'chapters' must be a list")
         return cls(
             id=_str(d, "id"),
             title=_str(d, "title", ""),
@@ -126,6 +151,7 @@ class Video:
             duration=_opt_duration(d, "duration"),
             description=_str(d, "description", ""),
             language=_opt_str(d, "language"),
+            chapters=tuple(Chapter.from_dict(_obj(c, "chapter")) for c in chapters),
         )
 
 

@@ -1,6 +1,7 @@
-"""Session-level matches: the query against a session's title and description (not its speech).
+"""Session-level matches: the query against a session's title, description and chapter titles (not its speech).
 
-"Stocktaking", a word of a title or of a description, finds the session even when nobody says it.
+"Stocktaking", a word of a title, a description or a chapter title, finds the session even when nobody
+says it; a chapter match is also a moment at the chapter's start (index.search).
 Pure Python over the parsed query (index.query) and the session table, analysed like transcripts
 (index.schema: the session's language, stemmed, accent-folded), so "participacion" finds a title
 with "Participación". Operators keep their meaning: AND/OR/NOT, "phrases", prefix* and fuzzy~.
@@ -9,22 +10,28 @@ with "Participación". Operators keep their meaning: AND/OR/NOT, "phrases", pref
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index import query as Q
 from index import schema as S
+from index.results import Span
 
-TITLE, DESCRIPTION = "title", "description"
+TITLE, DESCRIPTION, CHAPTER = "title", "description", "chapter"
 
 
 @dataclass(frozen=True)
 class _Text:
     words: tuple[frozenset[str], ...]  # per token: its index forms, in order
     folded: tuple[str, ...]  # per token: the folded word (prefix and fuzzy compare these)
+    spans: tuple[Span, ...] = ()  # per token: where it is in the text
 
 
+@lru_cache(maxsize=50_000)
 def _text(lang: str, text: str) -> _Text:
-    tokens = [m.group() for m in S.WORD_RE.finditer(text or "")]
-    return _Text(tuple(frozenset(S.word_forms(lang, t)) for t in tokens), tuple(S.fold(t) for t in tokens))
+    # Cached: every search reads every session's title, description and chapter titles again.
+    found = list(S.WORD_RE.finditer(text or ""))
+    return _Text(tuple(frozenset(S.word_forms(lang, m.group())) for m in found),
+                 tuple(S.fold(m.group()) for m in found), tuple(m.span() for m in found))
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -71,16 +78,51 @@ def matches(node: Q.Node, lang: str, text: _Text) -> bool:
     return any(matches(x, lang, text) for x in node.items)
 
 
+def _lang(meta: dict) -> str:
+    return S.index_lang(meta.get("lang") or (meta.get("video") or {}).get("language"))
+
+
 def session_matches(node: Q.Node, sessions: dict[str, dict], allowed: set[str] | None = None) -> dict[str, tuple[str, ...]]:
-    """{video id: the fields that match ("title", "description")} over the index's session table."""
+    """{video id: the fields that match ("title", "description", "chapter")} over the index's session table."""
     found: dict[str, tuple[str, ...]] = {}
     for vid, meta in sessions.items():
         if allowed is not None and vid not in allowed:
             continue
         video = meta.get("video") or {}
-        lang = S.index_lang(meta.get("lang") or video.get("language"))
+        lang = _lang(meta)
         fields = tuple(name for name, value in ((TITLE, video.get("title")), (DESCRIPTION, video.get("description")))
                        if value and matches(node, lang, _text(lang, value)))
+        if chapter_matches(node, meta):
+            fields += (CHAPTER,)
         if fields:
             found[vid] = fields
     return found
+
+
+def chapter_matches(node: Q.Node, meta: dict) -> list[tuple[dict, tuple[Span, ...]]]:
+    """The session's chapters (stored dicts: title, start, end) whose title matches, in time order,
+    each with the character spans of the query's words in its title."""
+    lang = _lang(meta)
+    out = []
+    for chapter in (meta.get("video") or {}).get("chapters") or ():
+        title = chapter.get("title") or ""
+        text = _text(lang, title)
+        if title and matches(node, lang, text):
+            out.append((chapter, word_spans(node, lang, text)))
+    return out
+
+
+def word_spans(node: Q.Node, lang: str, text: _Text) -> tuple[Span, ...]:
+    """Where the query's positive words are in an analysed text (a matching phrase marks each of its words)."""
+    words: list[Q.Word] = []
+    for item in Q.positive_words(node):
+        if isinstance(item, Q.Phrase):
+            words.extend(Q.Word(m.group()) for m in S.WORD_RE.finditer(item.text))
+        else:
+            words.append(item)
+    marked = []
+    for i, span in enumerate(text.spans):
+        token = _Text((text.words[i],), (text.folded[i],))
+        if any(_word(w, lang, token) for w in words):
+            marked.append(span)
+    return tuple(marked)

@@ -51,8 +51,15 @@ class Moment:
     link: str  # deep link at play_from: YouTube watch?v=…&t=Ns, or the media URL / file with #t=N
     # "words": the query's words were said here (word_time is the first matched word);
     # "meaning": a passage close in meaning (word_time is the start of its best-matching segment;
-    # spans is empty: no word of the query need be there, so nothing is highlighted).
+    # spans is empty: no word of the query need be there, so nothing is highlighted);
+    # "chapter": a chapter title of the session matched (word_time is the chapter's start, text its
+    # title, spans the query's words in it, segment_start/end the chapter's span; not scored: 0).
     matched: str = "words"
+
+
+def play_from(word_time: float, lead_in: float) -> float:
+    """Where playback starts for a word spoken at `word_time`: the one place the lead-in is applied."""
+    return max(0.0, word_time - max(0.0, lead_in))
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ class VideoHits:
     positions: tuple[HitTime, ...]  # every hit in time order, for a timeline over the duration
     score: float
     siblings: tuple[Sibling, ...] = ()  # the same session in other languages
-    matched_in: tuple[str, ...] = ()  # "title", "description": the session's own words matched too
+    matched_in: tuple[str, ...] = ()  # "title", "description", "chapter": the session's own words matched too
 
 
 @dataclass(frozen=True)

@@ -52,17 +52,18 @@ from archive.records import Video
 from index import schema as S
 from index.bm25 import scored_docs
 from index.build import damage_as_error, open_index
+from index.chapters import with_chapters
 from index.compile import compile_query
 from index.encoders import MeaningOptions
 from index.errors import IndexNotBuilt, UnknownVideo
 from index.meaning_search import MeaningStore
-from index.metadata import TITLE, edit_distance, session_matches
+from index.metadata import CHAPTER, TITLE, chapter_matches, edit_distance, session_matches
 from index.moments import Highlighter, locate, snippet
 from index.options import SearchOptions
 from index.query import And as QAnd
 from index.query import Word as QWord
 from index.query import parse, positive_words
-from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, Sibling, VideoHits
+from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, Sibling, VideoHits, play_from
 from index.siblings import FILE as SIBLINGS_FILE
 from index.siblings import corresponding_ms, read_siblings
 
@@ -225,6 +226,8 @@ class SearchIndex:
             named = session_matches(parsed.node, gen.videos, allowed) if mode != "meaning" else {}
             for vid in named:
                 hits.setdefault(vid, [])
+            # A matching chapter title is also a moment, at the chapter's start.
+            chapters = {vid: chapter_matches(parsed.node, gen.videos[vid]) for vid, f in named.items() if CHAPTER in f}
 
             near: dict[str, list[tuple[float, int]]] = defaultdict(list)
             qvec = None
@@ -242,11 +245,13 @@ class SearchIndex:
             else:
                 ranked = _fuse(gen, _rank(gen, hits, "relevance") if hits else [], near, sort)
             if sort == "relevance" and named:
-                ranked.sort(key=lambda vs: TITLE not in named.get(vs[0], ()))  # stable: title matches first
+                # Stable: title matches first, then chapter matches, each in their own order.
+                ranked.sort(key=lambda vs: (TITLE not in named.get(vs[0], ()), CHAPTER not in named.get(vs[0], ())))
             chosen = ranked[:limit]
             spec = compiled.spec if compiled is not None else None
-            videos = [replace(self._video_hits(gen, vid, hits.get(vid, []), hits_per_video, spec, lead_in, score,
-                                               near.get(vid, []), qvec), matched_in=named.get(vid, ()))
+            videos = [with_chapters(replace(self._video_hits(gen, vid, hits.get(vid, []), hits_per_video, spec, lead_in,
+                                                             score, near.get(vid, []), qvec), matched_in=named.get(vid, ())),
+                                    chapters.get(vid, ()), hits_per_video, lead_in)
                       for vid, score in chosen]
             if compiled is not None and not hits and compiled.only_common:
                 notices.append("Only very common words (stop words such as the, de, la) were searched: "
@@ -258,7 +263,8 @@ class SearchIndex:
             query=query,
             videos=tuple(videos),
             total_videos=len(set(hits) | set(near)),
-            total_hits=sum(len(v) for v in hits.values()) + sum(len(v) for v in near.values()),
+            total_hits=(sum(len(v) for v in hits.values()) + sum(len(v) for v in near.values())
+                        + sum(len(v) for v in chapters.values())),
             suggestions=suggestions,
             notice=" ".join(notices) or None,
             elapsed=time.perf_counter() - t0,
@@ -448,8 +454,7 @@ BM25_K1, BM25_B = 1.2, 0.75
 
 
 def _play_from(word_time: float, lead_in: float) -> float:
-    """Where playback starts for a word spoken at `word_time`: the one place the lead-in is applied."""
-    return max(0.0, word_time - max(0.0, lead_in))
+    return play_from(word_time, lead_in)
 
 
 def _rank(gen, hits: dict[str, list], sort: str) -> list[tuple[str, float]]:

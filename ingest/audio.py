@@ -49,6 +49,31 @@ def probe_duration(path: Path | str) -> float | None:
         raise NotMedia(path, f"not an audio or video file ({_reason(exc)})") from exc
 
 
+def file_chapters(path: Path | str) -> list[tuple[float, float | None, str]]:
+    """The chapter marks a media file holds (mp4/m4a/mkv chapters): [(start s, end s, title)].
+
+    Chapters are an extra: a file PyAV cannot open or read them from has none (decoding reports
+    what is wrong with it).
+    """
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            marks = container.chapters() if hasattr(container, "chapters") else []
+    except (av.error.FFmpegError, OSError, ValueError):
+        return []
+    out = []
+    for mark in marks:
+        try:
+            base = mark["time_base"]
+            start = float(mark["start"] * base)
+            end = float(mark["end"] * base) if mark.get("end") is not None else None
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+        out.append((start, end, str((mark.get("metadata") or {}).get("title") or "")))
+    return out
+
+
 def load_audio(path: Path | str) -> Audio:
     """Decode the first audio stream to 16 kHz mono float32; raises the errors named above.
 

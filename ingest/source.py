@@ -24,7 +24,7 @@ from archive.errors import WriteFailed
 from archive.ids import safe_stem
 from archive.links import youtube_id_from_url
 from archive.options import Options
-from archive.records import Video, within_recording
+from archive.records import Chapter, Video, within_recording
 from archive.settings import setting
 from archive.text import printable
 from archive.writes import disk_failure, writing
@@ -225,7 +225,50 @@ def video_from_info(info: dict[str, Any], channel: str = "") -> Video | None:
         duration=_duration(info.get("duration")),
         description=printable(str(info.get("description") or ""), newlines=True),
         language=info.get("language") if isinstance(info.get("language"), str) else None,
+        chapters=chapters_from_info(info.get("chapters"), _duration(info.get("duration"))),
     )
+
+
+def chapters_from_info(raw: Any, duration: float | None = None) -> tuple[Chapter, ...]:
+    """yt-dlp's `chapters` ([{"start_time", "end_time", "title"}], or None) as our records, in time order.
+
+    An entry without a usable start time is left out (a feed's data is hearsay).
+    """
+    if not isinstance(raw, list):
+        return ()
+    marks = [(e.get("start_time"), e.get("end_time"), e.get("title")) for e in raw if isinstance(e, dict)]
+    return chapters_in_order(marks, duration)
+
+
+def chapters_in_order(marks: list[tuple[Any, Any, Any]], duration: float | None = None) -> tuple[Chapter, ...]:
+    """(start, end, title) marks as Chapters sorted by start; a missing end is the next chapter's start,
+    else the recording's length, else unknown."""
+    found: list[tuple[float, float | None, str]] = []
+    for raw_start, raw_end, raw_title in marks:
+        start = _duration(raw_start)
+        if start is None:
+            continue
+        end = _duration(raw_end)
+        title = " ".join(printable(str(raw_title or "")).split())
+        found.append((start, end if end is not None and end >= start else None, title))
+    found.sort(key=lambda c: c[0])
+    out = []
+    for i, (start, end, title) in enumerate(found):
+        if end is None:
+            end = found[i + 1][0] if i + 1 < len(found) else duration if duration and duration >= start else None
+        out.append(Chapter(title=title, start=start, end=end))
+    return tuple(out)
+
+
+def with_file_chapters(video: Video, path: Path) -> Video:
+    """`video` with the chapter marks of its media file when its source gave none (a feed's or a
+    local recording: yt-dlp's generic extractor does not read them)."""
+    if video.chapters:
+        return video
+    from ingest.audio import file_chapters
+
+    chapters = chapters_in_order(file_chapters(path), video.duration)
+    return replace(video, chapters=chapters) if chapters else video
 
 
 def _duration(raw: Any) -> float | None:
@@ -262,7 +305,7 @@ def fetch_audio(video: Video, dest_dir: Path, options: SourceOptions | None = No
         path = Path(video.media_url)
         if not path.is_file():
             raise DownloadFailed(video.id, f"{path}: no such file", reason="not-found")
-        return path, video
+        return path, with_file_chapters(video, path)
     dest_dir = Path(dest_dir)
     with writing(dest_dir):
         dest_dir.mkdir(parents=True, exist_ok=True)
@@ -271,7 +314,7 @@ def fetch_audio(video: Video, dest_dir: Path, options: SourceOptions | None = No
     info = _extract(url, options, flat=False, dest=dest_dir / stem, on_progress=on_progress, what=video.id)
     path = _downloaded_path(info, dest_dir, stem)
     fetched = video_from_info(info, channel=video.channel)
-    return path, merge_metadata(video, fetched)
+    return path, with_file_chapters(merge_metadata(video, fetched), path)
 
 
 def merge_metadata(listed: Video, fetched: Video | None) -> Video:
@@ -288,6 +331,7 @@ def merge_metadata(listed: Video, fetched: Video | None) -> Video:
         duration=fetched.duration or listed.duration,
         description=max(listed.description, fetched.description, key=len),
         language=listed.language or fetched.language,
+        chapters=fetched.chapters or listed.chapters,
     )
 
 

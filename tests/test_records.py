@@ -9,7 +9,16 @@ import math
 
 import pytest
 
-from archive.records import FORMAT_NAME, SCHEMA_VERSION, Segment, Transcript, TranscriptionInfo, Video, Word
+from archive.records import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    Chapter,
+    Segment,
+    Transcript,
+    TranscriptionInfo,
+    Video,
+    Word,
+)
 from tests.support.sample_transcripts import french_transcript, info, jfk_transcript
 
 
@@ -132,3 +141,33 @@ def test_non_finite_statistics_are_written_as_null_and_read_as_absent():
     # Files written by other tools with NaN statistics still read: the statistic is absent.
     data["segments"][0]["avg_logprob"] = math.nan
     assert Transcript.from_dict(data).segments[0].avg_logprob is None
+
+
+def test_chapters_round_trip_and_older_files_without_them_read_fine():
+    t = jfk_transcript()
+    with_chapters = dataclasses.replace(t, video=dataclasses.replace(t.video, chapters=(
+        Chapter("Opening", 0.0, 3.2), Chapter("Ask not", 3.2, None))))
+    data = json.loads(json.dumps(with_chapters.to_dict(), allow_nan=False))
+    assert data["video"]["chapters"] == [{"title": "Opening", "start": 0.0, "end": 3.2},
+                                         {"title": "Ask not", "start": 3.2, "end": None}]
+    assert Transcript.from_dict(data) == with_chapters
+    hash(with_chapters.video)  # still usable as a key
+    # A transcript written before chapters were stored has no "chapters" key, and writes back without one.
+    old = t.to_dict()
+    assert "chapters" not in old["video"]
+    assert Transcript.from_dict(old).video.chapters == ()
+    assert Transcript.from_dict(old).to_dict() == old
+
+
+@pytest.mark.parametrize("chapters, message", [
+    ("Opening", "'chapters' must be a list"),
+    (["Opening"], "'chapter' must be an object"),
+    ([{"title": "Opening"}], "missing field 'start'"),
+    ([{"title": "Opening", "start": math.inf}], "field 'start' must be a finite number"),
+    ([{"title": 3, "start": 0}], "field 'title' must be a string"),
+])
+def test_a_damaged_chapter_is_named(chapters, message):
+    data = jfk_transcript().to_dict()
+    data["video"]["chapters"] = chapters
+    with pytest.raises(ValueError, match=message):
+        Transcript.from_dict(data)

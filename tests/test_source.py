@@ -169,3 +169,80 @@ def test_local_folder_lists_recordings_and_fetch_returns_them_in_place(tmp_path)
     assert source.list_videos(str(MEDIA / "jfk.flac")) == [replace(jfk, channel="", upload_date=None)]
     with pytest.raises(DownloadFailed, match="no such file or folder"):
         source.list_videos(str(tmp_path / "nope"))
+
+
+# A YouTube video's info dict as yt-dlp's full extraction gives it (the fields we read, trimmed).
+YOUTUBE_INFO = {
+    "id": "dQw4w9WgXcQ", "title": "Stocktaking Session: localizing the SDGs", "channel": "UCLG Learning",
+    "webpage_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "upload_date": "20240514", "duration": 5412,
+    "description": "Chapters:\n00:00 Welcome\n12:05 Stocktaking", "language": "en", "ie_key": "Youtube",
+    "chapters": [
+        {"start_time": 0.0, "title": "Welcome", "end_time": 725.0},
+        {"start_time": 725.0, "title": "Stocktaking\tof the localisation", "end_time": 3010.0},
+        {"start_time": 3010.0, "title": "Questions from the floor", "end_time": 5412.0},
+    ],
+}
+
+
+def test_youtube_chapters_become_chapter_records():
+    from archive.records import Chapter
+
+    v = source.video_from_info(YOUTUBE_INFO)
+    assert v.chapters == (Chapter("Welcome", 0.0, 725.0), Chapter("Stocktaking of the localisation", 725.0, 3010.0),
+                          Chapter("Questions from the floor", 3010.0, 5412.0))
+    assert all(isinstance(c.start, float) and isinstance(c.end, float) for c in v.chapters)
+    assert source.video_from_info({**YOUTUBE_INFO, "chapters": None}).chapters == ()
+    assert source.video_from_info({k: x for k, x in YOUTUBE_INFO.items() if k != "chapters"}).chapters == ()
+
+
+def test_malformed_chapters_are_left_out_and_missing_ends_filled():
+    from archive.records import Chapter
+
+    raw = [{"start_time": 600, "title": "Second"}, {"title": "no start"}, "junk", None,
+           {"start_time": float("nan"), "title": "nan"}, {"start_time": 1e308, "title": "absurd"},
+           {"start_time": True, "title": "bool"}, {"start_time": 0, "end_time": -5, "title": "First"},
+           {"start_time": 900, "title": None}]
+    assert source.chapters_from_info(raw, duration=1000.0) == (
+        Chapter("First", 0.0, 600.0), Chapter("Second", 600.0, 900.0), Chapter("", 900.0, 1000.0))
+    assert source.chapters_from_info([{"start_time": 5}], duration=None) == (Chapter("", 5.0, None),)
+    assert source.chapters_from_info("00:00 Intro") == ()
+
+
+def test_fetch_keeps_the_chapters_of_the_full_extraction(monkeypatch, tmp_path):
+    # The yt-dlp boundary is faked (no network here): its info dict after a download.
+    listed = source.video_from_info({"_type": "url", "ie_key": "Youtube", "id": "dQw4w9WgXcQ",
+                                     "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Stocktaking"})
+    assert listed.chapters == ()  # a flat listing has none
+    audio = tmp_path / "dQw4w9WgXcQ.m4a"
+    audio.write_bytes(b"")
+    monkeypatch.setattr(source, "_extract", lambda *a, **k: {**YOUTUBE_INFO, "requested_downloads": [
+        {"filepath": str(audio)}]})
+    path, full = source.fetch_audio(listed, tmp_path)
+    assert path == audio and [c.title for c in full.chapters] == [
+        "Welcome", "Stocktaking of the localisation", "Questions from the floor"]
+
+
+def test_a_local_recording_s_chapter_marks_are_read(tmp_path):
+    from archive.records import Chapter
+    from ingest.transcribe import local_video
+    from tests.support.media import with_chapters
+
+    talk = with_chapters("jfk.flac", tmp_path / "talk.m4a", [(0, 3.2, "Opening"), (3.2, 11.0, "Ask not; = #")])
+    path, video = source.fetch_audio(local_video(talk), tmp_path / "audio")
+    assert path == talk
+    assert video.chapters == (Chapter("Opening", 0.0, 3.2), Chapter("Ask not; = #", 3.2, 11.0))
+    path, plain = source.fetch_audio(local_video(MEDIA / "jfk.flac"), tmp_path / "audio")
+    assert plain.chapters == ()
+
+
+@pytest.mark.integration
+def test_a_feed_recording_s_chapters_come_through_the_download(feed, tmp_path):
+    from demo.localfeed import FeedItem
+    from tests.support.media import with_chapters
+
+    talk = with_chapters("jfk.flac", tmp_path / "media" / "talk.m4a", [(0, 3.2, "Opening"), (3.2, 11.0, "Ask not")])
+    f = feed([FeedItem(guid="talk", title="Inaugural", file=talk)])
+    [video] = source.list_videos(f.url)
+    path, full = source.fetch_audio(video, tmp_path / "audio")
+    assert path.parent == tmp_path / "audio"
+    assert [(c.title, c.start) for c in full.chapters] == [("Opening", 0.0), ("Ask not", 3.2)]

@@ -22,3 +22,23 @@ def media(name: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"test recording {path} is missing (expected ../shared/media beside the repo)")
     return path
+
+
+def with_chapters(name: str, target: Path, chapters: list[tuple[float, float, str]]) -> Path:
+    """A shared recording as an m4a (AAC) carrying real chapter marks [(start s, end s, title)], made by
+    ffmpeg from an ffmetadata file's [CHAPTER] sections."""
+    import subprocess
+
+    meta = [";FFMETADATA1"]
+    for start, end, title in chapters:
+        escaped = "".join("\\" + c if c in "=;#\\\n" else c for c in title)
+        meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={int(start * 1000)}", f"END={int(end * 1000)}",
+                 f"title={escaped}"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    meta_file = target.with_name(target.name + ".ffmeta")
+    meta_file.write_text("\n".join(meta) + "\n", encoding="utf-8")
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(media(name)), "-i", str(meta_file),
+                    "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-ac", "1", "-ar", "16000",
+                    "-c:a", "aac", "-b:a", "48k", "-f", "mp4", str(target)], check=True, timeout=120)
+    meta_file.unlink()
+    return target
