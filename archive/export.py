@@ -333,6 +333,9 @@ def write_txt(transcript: Transcript) -> str:
         facts.append(f"duration: {txt_time(transcript.duration)}")
     if facts:
         header.append(" · ".join(facts))
+    if video.chapters:
+        header.append("chapters:")
+        header.extend(f"  [{txt_time(c.start)}] {clean_text(c.title)}" for c in video.chapters)
     lines = [f"[{txt_time(s.start)}] {clean_text(s.text)}" for s in transcript.segments if clean_text(s.text)]
     return "\n".join(header) + "\n\n" + "".join(line + "\n" for line in lines)
 

@@ -39,7 +39,7 @@ def test_lists_every_session_from_the_index_or_the_transcripts(tmp_path, run_cli
 def test_language_date_filters_and_json(tmp_path, run_cli):
     config = _archive(tmp_path, indexed=True)
     rows = json.loads(run_cli(config, "list", "--json").stdout)
-    assert {r["id"] for r in rows} >= {YOUTUBE_ID} and set(rows[0]) == {"id", "title", "date", "language", "duration"}
+    assert {r["id"] for r in rows} >= {YOUTUBE_ID} and set(rows[0]) == {"id", "title", "date", "language", "duration", "chapters"}
     french = json.loads(run_cli(config, "list", "--lang", "fr", "--json").stdout)
     assert [r["language"] for r in french] == ["fr"]
     newest = max(r["date"] for r in rows if r["date"])

@@ -63,3 +63,37 @@ def test_errors(config, tmp_path, run_cli):
     other = write_config(tmp_path, paths={"index": "missing"})
     r = run_cli(other, "search", "housing")
     assert r.exit_code == EXIT_FAILED and "run `sessions index`" in r.stderr
+
+
+def test_a_chapter_hit_is_shown_apart_in_text_and_json(tmp_path, run_cli):
+    from dataclasses import replace
+
+    from archive.records import Chapter
+
+    path = write_config(tmp_path, paths=ARCHIVE, index={"lead_in": 1.0})
+    store = TranscriptStore(tmp_path / "transcripts")
+    talk = transcript("chapVideo01", "en", ["welcome to the forum", "we talk about stocktaking", "questions"],
+                      title="Learning forum", date="2024-05-14")
+    store.write(replace(talk, video=replace(talk.video, chapters=(
+        Chapter("Welcome", 0.0, 6.0), Chapter("Stocktaking of the SDGs", 6.0, 12.0), Chapter("Questions", 12.0, 18.0)))))
+    update(store, tmp_path / "index")
+
+    r = run_cli(path, "search", "stocktaking")
+    assert r.exit_code == EXIT_OK, r.output
+    assert "1. Learning forum  (2024-05-14 · en · 00:00:18 · 2 hits)" in r.stdout
+    assert "   [00:00:06] (chapter) «Stocktaking» of the SDGs" in r.stdout  # first: the chapter, at its start
+    assert "https://www.youtube.com/watch?v=chapVideo01&t=5s" in r.stdout  # a lead-in earlier, like every moment
+    assert "[00:00:10] we talk about «stocktaking»" in r.stdout  # and the spoken hit, unmarked
+
+    data = json.loads(run_cli(path, "search", "stocktaking", "--json").stdout)
+    (hits,) = data["videos"]
+    assert hits["matched_in"] == ["chapter"]
+    chapter, spoken = hits["moments"]
+    assert (chapter["matched"], chapter["text"], chapter["word_time"], chapter["play_from"]) == (
+        "chapter", "Stocktaking of the SDGs", 6.0, 5.0)
+    assert spoken["matched"] == "words"
+    assert [c["title"] for c in hits["video"]["chapters"]] == ["Welcome", "Stocktaking of the SDGs", "Questions"]
+    assert run_cli(path, "search", "stocktaking", "--json", "--lang", "fr").stdout.count('"moments"') == 0
+
+    listed = json.loads(run_cli(path, "list", "--json").stdout)
+    assert listed[0]["chapters"][1] == {"title": "Stocktaking of the SDGs", "start": 6.0, "end": 12.0}

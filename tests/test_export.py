@@ -233,6 +233,20 @@ def test_txt_is_readable_with_a_time_per_segment():
     ]
 
 
+def test_chapters_are_exported_in_json_and_listed_in_txt():
+    from dataclasses import replace
+
+    from archive.records import Chapter
+
+    t = french_transcript()
+    t = replace(t, video=replace(t.video, chapters=(Chapter("Ouverture", 0.0, 5.0), Chapter("Débat\nfinal", 3725.0))))
+    data = json.loads(export_text(t, "json"))
+    assert data["video"]["chapters"] == [{"title": "Ouverture", "start": 0.0, "end": 5.0},
+                                         {"title": "Débat\nfinal", "start": 3725.0, "end": None}]
+    head = export_text(t, "txt").split("\n\n", 1)[0].splitlines()
+    assert head[-3:] == ["chapters:", "  [00:00:00] Ouverture", "  [01:02:05] Débat final"]
+
+
 def test_json_export_is_the_stored_format_byte_for_byte():
     t = french_transcript()
     assert export_bytes(t, "json") == encode_transcript(t)

@@ -57,6 +57,18 @@ def test_one_row_per_moment_with_time_date_snippet_and_link():
     assert third["app_link"] == "http://app/?v=forum-fr&t=1"
 
 
+def test_a_chapter_match_is_marked_apart():
+    from dataclasses import replace
+
+    result = _result()
+    chapter = replace(_moment(600.0, "Stocktaking of the SDGs", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=598s"),
+                      matched="chapter")
+    first = replace(result.videos[0], moments=(chapter, *result.videos[0].moments))
+    rows = _rows(results_csv(replace(result, videos=(first, *result.videos[1:]))))
+    assert [r["matched"] for r in rows] == ["chapter", "words", "words", "words"]
+    assert rows[0]["snippet"] == "Stocktaking of the SDGs" and rows[0]["seconds"] == "600.00"
+
+
 def test_spreadsheet_formulas_in_outside_text_are_defused():
     rows = _rows(results_csv(_result()))
     assert rows[0]["session"] == "'=HYPERLINK(\"http://evil\")"

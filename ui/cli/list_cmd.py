@@ -68,7 +68,7 @@ def _keep(video: Video, languages: set[str], since: date | None) -> bool:
 
 def _row(video: Video) -> dict:
     return {"id": video.id, "title": video.title, "date": video.upload_date, "language": video.language,
-            "duration": video.duration}
+            "duration": video.duration, "chapters": [c.to_dict() for c in video.chapters]}
 
 
 def _length(seconds: float | None) -> str:

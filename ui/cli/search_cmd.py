@@ -17,6 +17,10 @@ def clock(seconds: float) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+# How a moment that is not a spoken hit is marked apart.
+MARKERS = {"meaning": " (meaning)", "chapter": " (chapter)"}
+
+
 def terminal_snippet(text: str, spans) -> str:
     """The moment's text with its matched words in «»."""
     from index.results import pieces
@@ -79,8 +83,10 @@ def search(ctx, query, langs, since, until, videos, title, sort, limit, hits_per
         details.append(f"{hits.hit_count} hit{'s' if hits.hit_count != 1 else ''}")
         # Stored titles and text may hold escape sequences a terminal would obey.
         click.echo(f"\n{n}. {printable(v.title or v.id)}  ({printable(' · '.join(details))})")
+        if set(hits.matched_in) - {"chapter"}:
+            click.echo(f"   matches in its {' and '.join(f for f in hits.matched_in if f != 'chapter')}")
         for m in hits.moments:
-            marker = " (meaning)" if m.matched == "meaning" else ""
+            marker = MARKERS.get(m.matched, "")
             click.echo(printable(f"   [{clock(m.word_time)}]{marker} {terminal_snippet(m.text, m.spans)}"))
             if m.link:
                 click.echo(f"              {m.link}")

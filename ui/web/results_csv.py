@@ -16,8 +16,9 @@ from index.results import SearchResult
 from ui.web.timefmt import clock
 
 # time/seconds: when the matched word is said; link: opens a lead-in earlier, like the app's player;
-# app_link: this app's URL of the moment (same start as link).
-COLUMNS = ("session", "video_id", "date", "language", "time", "seconds", "snippet", "link", "app_link")
+# app_link: this app's URL of the moment (same start as link); matched: what matched there ("words": said
+# there, "meaning": close in meaning, "chapter": the chapter starting there is named so; the snippet is its title).
+COLUMNS = ("session", "video_id", "date", "language", "time", "seconds", "snippet", "link", "app_link", "matched")
 BOM = "\ufeff"
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,6 +43,7 @@ def results_csv(result: SearchResult, moment_url: MomentUrl | None = None) -> st
                 _cell(" ".join(moment.text.split())),
                 _cell(moment.link),
                 _cell(moment_url(video.id, moment.play_from)) if moment_url else "",
+                moment.matched,
             ])
     return out.getvalue()
 
