@@ -85,6 +85,7 @@ def _lang(meta: dict) -> str:
 def session_matches(node: Q.Node, sessions: dict[str, dict], allowed: set[str] | None = None) -> dict[str, tuple[str, ...]]:
     """{video id: the fields that match ("title", "description", "chapter")} over the index's session table."""
     found: dict[str, tuple[str, ...]] = {}
+    quick = _quick_check(node)
     for vid, meta in sessions.items():
         if allowed is not None and vid not in allowed:
             continue
@@ -92,7 +93,7 @@ def session_matches(node: Q.Node, sessions: dict[str, dict], allowed: set[str] |
         lang = _lang(meta)
         fields = tuple(name for name, value in ((TITLE, video.get("title")), (DESCRIPTION, video.get("description")))
                        if value and matches(node, lang, _text(lang, value)))
-        if chapter_matches(node, meta):
+        if next(_matching_chapters(node, meta, lang, quick), None) is not None:
             fields += (CHAPTER,)
         if fields:
             found[vid] = fields
@@ -103,13 +104,38 @@ def chapter_matches(node: Q.Node, meta: dict) -> list[tuple[dict, tuple[Span, ..
     """The session's chapters (stored dicts: title, start, end) whose title matches, in time order,
     each with the character spans of the query's words in its title."""
     lang = _lang(meta)
-    out = []
-    for chapter in (meta.get("video") or {}).get("chapters") or ():
+    return [(chapter, word_spans(node, lang, text))
+            for chapter, text in _matching_chapters(node, meta, lang, _quick_check(node))]
+
+
+def _matching_chapters(node: Q.Node, meta: dict, lang: str, quick: Q.Node | None):
+    chapters = (meta.get("video") or {}).get("chapters") or ()
+    if not chapters:
+        return
+    # An archive has ~15 chapters per session: one look at all of a session's chapter words first
+    # (a chapter matching holds one of the query's words) spares evaluating the query on each.
+    if quick is not None and not matches(quick, lang, _text(lang, " \n ".join(c.get("title") or "" for c in chapters))):
+        return
+    for chapter in chapters:
         title = chapter.get("title") or ""
         text = _text(lang, title)
         if title and matches(node, lang, text):
-            out.append((chapter, word_spans(node, lang, text)))
-    return out
+            yield chapter, text
+
+
+def _quick_check(node: Q.Node) -> Q.Node | None:
+    """Any of the query's positive words, when every match of `node` must hold one (no NOT in the way)."""
+    return Q.Or(tuple(Q.positive_words(node))) if _needs_positive(node) else None
+
+
+def _needs_positive(node: Q.Node) -> bool:
+    if isinstance(node, (Q.Word, Q.Phrase)):
+        return True
+    if isinstance(node, Q.Not):
+        return False
+    if isinstance(node, Q.And):
+        return any(_needs_positive(x) for x in node.items)
+    return all(_needs_positive(x) for x in node.items)
 
 
 def word_spans(node: Q.Node, lang: str, text: _Text) -> tuple[Span, ...]:

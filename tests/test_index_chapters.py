@@ -86,3 +86,21 @@ def test_meaning_mode_leaves_chapters_to_the_words_search(index):
     result = index.search("stocktaking", mode="words")
     assert result.videos[0].moments[0].matched == "chapter"
     assert "chapters" in result.videos[0].video.to_dict()
+
+
+def test_chapter_matching_is_plain_python_and_keeps_not_s_meaning():
+    from index import query as Q
+    from index.metadata import chapter_matches, session_matches
+
+    meta = {"lang": "fr", "video": {"title": "Forum", "description": "", "chapters": [
+        {"title": "Ouverture", "start": 0.0, "end": 60.0}, {"title": "Apprentissage entre pairs", "start": 60.0}]}}
+    found = chapter_matches(Q.parse("apprentissages").node, meta)  # stemmed like speech
+    assert [(c["start"], spans) for c, spans in found] == [(60.0, ((0, 13),))]
+    assert session_matches(Q.parse('"entre pairs"').node, {"a": meta}) == {"a": ("chapter",)}
+    assert chapter_matches(Q.parse('"ouverture apprentissage"').node, meta) == []  # not across two chapters
+    # "x OR NOT y" (the parser refuses it, a library caller may build it) matches a chapter holding none
+    # of the query's words: no shortcut may skip it.
+    either = Q.Or((Q.Word("zebra"), Q.Not(Q.Word("ouverture"))))
+    assert [c["title"] for c, _ in chapter_matches(either, meta)] == [
+        "Apprentissage entre pairs"]
+    assert chapter_matches(Q.parse("zebra").node, meta) == []

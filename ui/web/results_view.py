@@ -125,7 +125,8 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
         st.caption(" · ".join(md_text(f) for f in facts))
         if hits.matched_in:
             # Marked apart from spoken hits: the session's own title or description has the words.
-            where = {"title": _("in its title"), "description": _("in its description")}
+            where = {"title": _("in its title"), "description": _("in its description"),
+                     "chapter": _("in a chapter title")}
             st.badge(_("Matches {where}").format(where=_(" and ").join(where.get(f, f) for f in hits.matched_in)),
                      icon=":material/title:", color="blue")
         if not hits.moments:
@@ -147,7 +148,7 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
         # draw: together they made a result page slow in the browser.
         for i, moment in enumerate(hits.moments):
             selected = state.v == video.id and state.t == int(moment.play_from)
-            about = (" " + _("≈ close in meaning") + " ·") if moment.matched == "meaning" else ""
+            about = _marker(moment.matched)
             st.button(
                 f"▶ **{clock(moment.word_time)}** ·{about} {marked_markdown(moment.text, moment.spans)}",
                 key=f"play-{n}-{i}",
@@ -160,6 +161,15 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
             st.html(_also_in(hits, state))
         if open_session is not None and state.v == video.id:
             open_session(hits)
+
+
+def _marker(matched: str) -> str:
+    """How a moment that is not a spoken hit is marked apart on its button."""
+    if matched == "meaning":
+        return " " + _("≈ close in meaning") + " ·"
+    if matched == "chapter":
+        return " " + _("Chapter:")
+    return ""
 
 
 def _also_in(hits: VideoHits, state: SearchState) -> str:

@@ -72,9 +72,15 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
             if transcript is None:
                 st.warning(_("The transcript of this session cannot be read."))
                 return
-            reader, downloads, about = st.tabs([_("Transcript"), _("Download"), _("About")])
+            names = [_("Transcript"), _("Chapters"), _("Download"), _("About")]
+            if not video.chapters:
+                names.remove(_("Chapters"))
+            reader, *chapters, downloads, about = st.tabs(names)
             with reader, st.container(height=READER_HEIGHT, key="reader"):
                 _reader(transcript, set(hit_ids), highlight, state, _spoken_at(hits, state.t))
+            for tab in chapters:
+                with tab, st.container(height=READER_HEIGHT, key="chapters"):
+                    _chapters(video, state.t, _spoken_at(hits, state.t))
             with downloads:
                 transcript_downloads(transcript)
             with about:
@@ -106,6 +112,18 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
             st.info(_("No playable recording is stored for this session; the transcript is beside it."))
     # Same markup as long as the moment is the same, so Streamlit inserts (and runs) it once per moment.
     st.html(bring_into_view(key), unsafe_allow_javascript=True)
+
+
+def _chapters(video: Video, t: int, spoken: float) -> None:
+    """The session's chapters, each a button that plays from its start; the one being played is marked."""
+    # As in the reader: the chapter holding the moment's word (a chapter hit plays a lead-in before its start).
+    anchor = spoken if spoken != t else t + 0.999
+    current = bisect.bisect_right([c.start for c in video.chapters], anchor) - 1
+    vkey = hashlib.sha1(video.id.encode()).hexdigest()[:12]
+    for i, chapter in enumerate(video.chapters):
+        title = md_text(chapter.title) if chapter.title else _("Chapter {n}").format(n=i + 1)
+        st.button(f"**{clock(chapter.start)}** · {title}", key=f"chapter-{vkey}-{i}", on_click=play,
+                  args=(video.id, chapter.start), type="primary" if i == current else "tertiary", width="stretch")
 
 
 def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState,
