@@ -115,3 +115,20 @@ def test_openai_engine_from_the_command_line(config, openai_tiny_en_checkpoint, 
     data = json.loads((config.parent / "transcripts" / name).read_text())
     assert data["transcription"]["engine"] == "openai-whisper"
     assert "platforms" in " ".join(s["text"] for s in data["segments"]).lower()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_file_s_chapters_are_stored_and_searchable(config, tmp_path, run_cli):
+    from tests.support.media import with_chapters
+
+    talk = with_chapters("jfk.flac", tmp_path / "Inaugural.m4a", [(0, 3.2, "Opening"), (3.2, 11.0, "Civic duty")])
+    result = run_cli(config, "transcribe", str(talk))
+    assert result.exit_code == 0, result.output
+    [name] = stored(config)
+    data = json.loads((config.parent / "transcripts" / name).read_text())
+    assert data["video"]["chapters"] == [{"title": "Opening", "start": 0.0, "end": 3.2},
+                                         {"title": "Civic duty", "start": 3.2, "end": 11.0}]
+    found = run_cli(config, "search", "civic")
+    assert found.exit_code == 0, found.output
+    assert "[00:00:03] (chapter) «Civic» duty" in found.stdout
