@@ -8,12 +8,17 @@ to the coordinating ingest, which stores, indexes and logs it as it arrives, so 
 single-writer and crash-safe. A worker that dies mid-video is handled by the scheduler: the task
 runs again on another worker (up to `distributed.scheduler.allowed-failures`, 3 by default) and
 its one result is stored once. Each transcript records the worker's address.
+
+What workers do is relayed as Dask events: each task logs its reports (downloading, transcribing,
+progress) under this run's topic, and the scheduler's "remove-worker" event names a worker lost;
+`watch` hands both to the coordinator (on the client's event-loop thread).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from archive.records import Transcript, Video
@@ -36,6 +41,23 @@ class DaskWorkers:
             raise SchedulerUnreachable(
                 f"Dask scheduler {address} did not answer within {connect_timeout:.0f} s ({exc}); start it with "
                 "`dask scheduler` or fix --scheduler / [ingest] scheduler") from exc
+        self.topic = f"sessions-ingest-{uuid.uuid4().hex[:12]}"  # this run's reports only
+
+    def watch(self, on_report: Callable[[dict[str, Any]], None], on_worker_lost: Callable[[str], Any]) -> None:
+        """Workers' reports of this run → `on_report`; a worker leaving the scheduler → `on_worker_lost`."""
+
+        def reported(event: Any) -> None:
+            _, message = event
+            if isinstance(message, dict):
+                on_report(message)
+
+        def scheduler_said(event: Any) -> None:
+            _, message = event
+            if isinstance(message, dict) and message.get("action") == "remove-worker" and message.get("worker"):
+                on_worker_lost(str(message["worker"]))
+
+        self.client.subscribe_topic(self.topic, reported)
+        self.client.subscribe_topic("all", scheduler_said)
 
     def submit_all(self, videos: Iterable[Video], options: Any) -> dict[Any, Video]:
         """One task per video (download + transcription on a worker); futures → videos."""
@@ -45,7 +67,7 @@ class DaskWorkers:
             raise IngestError(f"no Dask worker connected to {self.address} within {WORKER_WAIT:.0f} s; "
                               f"start one with `dask worker {self.address}`") from exc
         per_host = _processes_per_host(self.client.scheduler_info().get("workers", {}))
-        return {self.client.submit(_remote_job, video, options, per_host, pure=False,
+        return {self.client.submit(_remote_job, video, options, per_host, self.topic, pure=False,
                                    key=f"ingest-{video.id}-{os.getpid()}"): video
                 for video in videos}
 
@@ -80,8 +102,9 @@ def _processes_per_host(workers: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def _remote_job(video: Video, options: Any, per_host: dict[str, int]) -> Transcript:
-    """Runs on a Dask worker: its cores split between the worker processes of its host."""
+def _remote_job(video: Video, options: Any, per_host: dict[str, int], topic: str = "") -> Transcript:
+    """Runs on a Dask worker: its cores split between the worker processes of its host; its reports
+    go out as events under `topic`."""
     from dataclasses import replace
 
     from distributed import get_worker
@@ -91,4 +114,10 @@ def _remote_job(video: Video, options: Any, per_host: dict[str, int]) -> Transcr
 
     worker = get_worker()
     transcribe = threads_per_worker(options.transcribe, per_host.get(get_address_host(worker.address), 1))
-    return download_and_transcribe(video, replace(options, transcribe=transcribe), worker=worker.address)
+
+    def report(message: dict[str, Any]) -> None:
+        if topic:
+            worker.log_event(topic, message)
+
+    return download_and_transcribe(video, replace(options, transcribe=transcribe), worker=worker.address,
+                                   report=report)

@@ -57,6 +57,7 @@ from ingest.run_records import (
     TranscriberSource,
     TranscribeStarted,
     VideoFailed,
+    VideoRetried,
     VideoStored,
 )
 
@@ -334,7 +335,6 @@ class _Run:
     def _transcribe_and_store(self, item: _Downloaded) -> None:
         video, path = item.video, item.path
         assert path is not None
-        self._started(item)
 
         def progress(done: float, total: float | None) -> None:
             self.emit(TranscribeProgressed(video, done, total))
@@ -342,13 +342,16 @@ class _Run:
         # Outside the per-video handling: a model that cannot load (or cannot do the forced
         # language) would fail every video the same way, so it stops the run.
         engine = self._engine()
+        self._started(item)  # after the model's load: its time is no part of this video's
         self._settle(video, lambda: transcribe_audio(engine, path, video, progress))
 
     def _execute_in_workers(self) -> None:
         """--jobs N: N worker processes transcribe; this process downloads, stores, indexes and logs."""
+        from ingest.worker_reports import WorkerReports
         from ingest.workers import LocalWorkers
 
-        workers = LocalWorkers(self.options.transcribe, self.options.jobs)
+        reports = WorkerReports(self.plan.todo, self.emit)
+        workers = LocalWorkers(self.options.transcribe, self.options.jobs, reports=reports.report)
         inflight: dict[Any, _Downloaded] = {}
         downloads = self._downloads()
         finished = False
@@ -358,11 +361,12 @@ class _Run:
                     self._fail(item.video, item.failure.reason, str(item.failure))
                     continue
                 while len(inflight) >= workers.jobs:
-                    self._collect(workers, inflight)
-                self._started(item)
+                    self._collect(workers, inflight, reports)
+                reports.started_here(item.video)
+                self._queued(item.video)  # TranscribeStarted comes from the worker that takes it
                 inflight[workers.submit(item.path, item.video)] = item
             while inflight:
-                self._collect(workers, inflight)
+                self._collect(workers, inflight, reports)
             finished = True
         finally:
             downloads.close()
@@ -372,33 +376,61 @@ class _Run:
 
     def _execute_on_cluster(self, cluster: Any) -> None:
         """--scheduler: Dask workers download and transcribe; this process stores, indexes and logs."""
+        from ingest.worker_reports import WorkerReports
+
         todo = self.plan.todo
-        futures = cluster.submit_all(todo, self.options)
-        positions = {v.id: i for i, v in enumerate(todo, start=1)}
+        reports = WorkerReports(todo, self.emit)
+        cluster.watch(reports.report, reports.worker_lost)  # before the first task can report
         for video in todo:
-            self._started(_Downloaded(video, positions[video.id]))
+            self._queued(video)
+        futures = cluster.submit_all(todo, self.options)
         try:
             for future in cluster.as_completed(list(futures)):
                 video = futures.pop(future)
+                reports.finished(video.id)
                 self._settle(video, lambda f=future: cluster.result(f))
         finally:
             cluster.cancel(futures)  # after an error: stop the videos not stored
 
-    def _collect(self, workers: Any, inflight: dict[Any, _Downloaded]) -> None:
-        """Commit whichever transcriptions finish next (at least one)."""
+    def _collect(self, workers: Any, inflight: dict[Any, _Downloaded], reports: Any) -> None:
+        """Commit whichever transcriptions finish next (at least one); after a worker died, run
+        the videos it took down with it again (in a fresh pool)."""
         import concurrent.futures as cf
 
         done, _ = cf.wait(list(inflight), return_when=cf.FIRST_COMPLETED)
+        if any(workers.lost(f) for f in done):
+            self._resubmit(workers, inflight, reports)
+            return
         for future in done:
             item = inflight.pop(future)
+            reports.finished(item.video.id)
             try:
                 self._settle(item.video, lambda f=future: workers.result(f))
             finally:
                 self._dispose(item.video, item.path)
 
+    def _resubmit(self, workers: Any, inflight: dict[Any, _Downloaded], reports: Any) -> None:
+        from ingest.workers import WORKER_ATTEMPTS
+
+        workers.restart()  # every future of the broken pool has failed by now
+        items = list(inflight.items())
+        inflight.clear()
+        for future, item in items:
+            if future.done() and not workers.lost(future):  # finished before the pool broke
+                inflight[future] = item
+                continue
+            if reports.attempt(item.video.id) >= WORKER_ATTEMPTS:
+                inflight.update(items)  # disposed of by the caller
+                raise WorkerLost(f"{item.video.id} ({item.video.title}): its worker process died "
+                                 f"{WORKER_ATTEMPTS} times; run ingest again to resume")
+            reports.retried(item.video, "a worker process died; the videos in flight run again in new processes")
+            inflight[workers.submit(item.path, item.video)] = item
+
     def _started(self, item: _Downloaded) -> None:
-        video = item.video
-        self.emit(TranscribeStarted(video, item.position, len(self.plan.todo)))
+        self.emit(TranscribeStarted(item.video, item.position, len(self.plan.todo)))
+        self._queued(item.video)
+
+    def _queued(self, video: Video) -> None:
         self.log.mark(video.id, TRANSCRIBING, title=video.title, url=video.webpage_url or video.media_url)
 
     def _settle(self, video: Video, transcribe: Callable[[], Transcript]) -> None:
@@ -441,7 +473,7 @@ class _Run:
         info = transcript.transcription
         self.log.mark(video.id, DONE, title=video.title, made_by=(info.engine, info.model), file=stored_path)
         self.emit(VideoStored(video, stored_path, seconds, segments=len(transcript.segments),
-                              language=info.language))
+                              language=info.language, worker=info.worker))
 
     def _engine(self) -> Transcriber:
         if self._transcriber is None:
@@ -481,9 +513,14 @@ def _log_event(event: Any) -> None:
         logger.info("plan: %d new, %d to retry, %d already done, %d left out, %d source(s) not listed",
                     len(plan.new), len(plan.retries), len(plan.done), plan.filtered_out, len(plan.listing_failures))
     elif isinstance(event, DownloadStarted) and not source.is_local(event.video):  # a local file is read in place
-        logger.info("downloading %s (%s) [%d/%d]", event.video.id, event.video.title, event.position, event.total)
+        logger.info("downloading %s (%s) [%d/%d]%s", event.video.id, event.video.title, event.position, event.total,
+                    _on(event.worker))
     elif isinstance(event, TranscribeStarted):
-        logger.info("transcribing %s (%s) [%d/%d]", event.video.id, event.video.title, event.position, event.total)
+        logger.info("transcribing %s (%s) [%d/%d]%s", event.video.id, event.video.title, event.position, event.total,
+                    _on(event.worker))
+    elif isinstance(event, VideoRetried):
+        logger.warning("retrying %s (%s), attempt %d: %s%s", event.video.id, event.video.title, event.attempt,
+                       event.reason, f" (lost: {event.worker})" if event.worker else "")
     elif isinstance(event, VideoStored):
         logger.info("stored %s: %d segments, %s, %.0f s of audio → %s", event.video.id, event.segments,
                     event.language or "no speech", event.audio_seconds, event.path)
@@ -491,3 +528,7 @@ def _log_event(event: Any) -> None:
         logger.warning("failed %s (%s): %s: %s", event.video.id, event.video.title, event.reason, event.message)
     elif isinstance(event, (DownloadProgressed, TranscribeProgressed)):
         logger.debug("%s: %s of %s", event.video.id, event.done, event.total)
+
+
+def _on(worker: str) -> str:
+    return f" on {worker}" if worker else ""

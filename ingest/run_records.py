@@ -1,6 +1,9 @@
 """What an ingest run takes, decides and reports: options, plan, report and progress events.
 
-Events about downloads may come from the pipeline's download thread.
+Events may come from other threads than the caller's: the pipeline's download thread, and under
+--jobs / --scheduler the threads relaying what workers report (ingest/worker_reports.py).
+`worker` fields name where a step runs: "" for the ingest process itself, "host/pid N" for a
+--jobs process, a Dask worker's address.
 """
 
 from __future__ import annotations
@@ -106,6 +109,8 @@ class DownloadStarted:
     video: Video
     position: int  # 1-based within plan.todo
     total: int
+    worker: str = ""
+    attempt: int = 1  # > 1: run again after a worker died with it
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ class TranscribeStarted:
     video: Video
     position: int
     total: int
+    worker: str = ""
+    attempt: int = 1
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,19 @@ class VideoStored:
     audio_seconds: float
     segments: int = 0
     language: str | None = None  # None: nothing was said
+    worker: str = ""  # who transcribed it
+
+
+@dataclass(frozen=True)
+class VideoRetried:
+    """A worker died (or its pool broke) with this video in flight: it runs again, as `attempt`."""
+
+    video: Video
+    position: int
+    total: int
+    worker: str  # the worker lost ("" when not known)
+    attempt: int  # the attempt about to run: 2 for the first retry
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -155,7 +175,7 @@ class VideoFailed:
 
 
 Event = Listed | DownloadStarted | DownloadProgressed | Retrying | TranscribeStarted | TranscribeProgressed | \
-    VideoStored | VideoFailed
+    VideoStored | VideoFailed | VideoRetried
 OnEvent = Callable[[Any], None]
 OnStored = Callable[[Transcript, Path], None]
 # Called once at the start of a run, under the ingest lock: bring the index in line with everything

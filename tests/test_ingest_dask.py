@@ -1,7 +1,8 @@
 """`sessions ingest --scheduler`: a real `dask scheduler` and two `dask worker` processes on 127.0.0.1.
 
-One worker is SIGKILLed while it transcribes: its video runs again on the other one and every video
-is stored exactly once, the index agreeing with transcripts/. An unreachable scheduler is one error.
+One worker is SIGKILLed while it transcribes: its video runs again on the other one (stderr, not a
+terminal, says so between the video's "started" and "done" lines) and every video is stored exactly
+once, the index agreeing with transcripts/. An unreachable scheduler is one error.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from archive.store import TranscriptStore
 from tests.support.archive_checks import assert_archive_consistent
 from tests.support.channel import item, write_config
 from tests.support.media import REPO
+from tests.support.progress_lines import assert_a_line_per_video
 from ui.cli import cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -121,6 +123,9 @@ def test_a_worker_killed_mid_video_its_video_is_retried_elsewhere_and_stored_onc
     assert workers[killed].poll() is not None
     # The video it was transcribing was made again, by the other worker.
     assert store.read(killed_video).transcription.worker not in ("", killed_address)
+    titles = {"jfk": "One", "meeting": "Two", "platforms": "Three", "ta-video": "Four"}
+    assert_a_line_per_video(err, titles, worker=r"tcp://127\.0\.0\.1:\d+", retried=(killed_video,))
+    assert f"retrying: {killed_video} (" in err and f"(lost: {killed_address})" in err, err
 
 
 def test_an_unreachable_scheduler_is_one_error_and_nothing_is_written(feed, tmp_path, tiny_en_model):

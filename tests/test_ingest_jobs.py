@@ -1,12 +1,15 @@
 """`sessions ingest --jobs 2`: two worker processes over the loopback channel, real tiny.en, real index.
 
-The same transcripts as --jobs 1; a SIGKILLed coordinator loses nothing and duplicates nothing.
+The same transcripts as --jobs 1; a SIGKILLed coordinator loses nothing and duplicates nothing; a
+SIGKILLed worker process shows as a retried video, and every video is still stored once. Not on a
+terminal, each video gets a "started" and a "stored" line, naming the worker process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,6 +24,7 @@ from ingest.ingest_log import IngestLog
 from tests.support.archive_checks import assert_archive_consistent
 from tests.support.channel import item, write_config
 from tests.support.media import REPO
+from tests.support.progress_lines import assert_a_line_per_video
 from ui.cli import cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -29,6 +33,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 def items():
     return [item("jfk", "jfk.m4a", "One", 1), item("meeting", "meeting.m4a", "Two", 2),
             item("platforms", "platforms.mp4", "Three", 3), item("ta-video", "ta_video.mp4", "Four", 4)]
+
+
+TITLES = {"jfk": "One", "meeting": "Two", "platforms": "Three", "ta-video": "Four"}
 
 
 def words(root: Path) -> dict[str, list[tuple[str, float, float]]]:
@@ -53,6 +60,8 @@ def test_two_jobs_give_the_same_transcripts_as_one(feed, tmp_path, tiny_en_model
         assert result.exit_code == 0, result.output
         assert "ingest: 4 new, 0 skipped, 0 failed" in result.stdout
         assert_archive_consistent(root, {"jfk", "meeting", "platforms", "ta-video"})
+        # CliRunner's stderr is no terminal: plain lines, the same in both modes but for the worker
+        assert_a_line_per_video(result.stderr, TITLES, worker=r"\S+/pid \d+" if jobs > 1 else "")
         roots[jobs] = root
     one, two = words(roots[1]), words(roots[2])
     assert one.keys() == two.keys()
@@ -103,3 +112,47 @@ def test_sigkill_of_the_coordinator_then_rerun_loses_and_duplicates_nothing(feed
     log = IngestLog.load(state)
     assert {k: v.status for k, v in log.videos.items()} == dict.fromkeys(("jfk", "meeting", "platforms", "ta-video"),
                                                                            "done")
+
+
+def worker_processes(parent: int) -> list[int]:
+    """The pool's spawned processes under `parent` (not multiprocessing's resource tracker)."""
+    import psutil
+
+    return [c.pid for c in psutil.Process(parent).children()
+            if "spawn_main" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
+
+
+def test_a_worker_process_killed_mid_video_shows_as_a_retry_and_the_video_is_stored_once(feed, tmp_path,
+                                                                                         tiny_en_model):
+    f = feed(items()[:2])
+    config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
+    state = tmp_path / "data" / "state"
+    env = dict(os.environ, SESSIONS_CONFIG=str(config), HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "ingest", "--jobs", "2"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no worker was seen with a video"
+            try:
+                statuses = [v.status for v in IngestLog.load(state).videos.values()]
+            except (OSError, ValueError):
+                statuses = []
+            pids = worker_processes(proc.pid)
+            if "transcribing" in statuses and "done" not in statuses and pids:
+                break
+            time.sleep(0.05)
+        os.kill(pids[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=600)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err
+    assert "ingest: 2 new, 0 skipped, 0 failed" in out
+    assert_archive_consistent(tmp_path, {"jfk", "meeting"})
+    retried = tuple(vid for vid in ("jfk", "meeting") if re.search(rf"retrying: {vid} \(.*attempt 2: a worker process "
+                                                                     "died", err))
+    assert retried, err
+    assert_a_line_per_video(err, {"jfk": "One", "meeting": "Two"}, worker=r"\S+/pid \d+", retried=retried)

@@ -59,7 +59,8 @@ def test_a_run_logged_to_a_file_says_when_each_video_starts_and_ends(feed, tmp_p
         started = [i for i, line in enumerate(lines) if re.match(rf"\[\d/3\] started: {vid} \(", line)]
         ended = [i for i, line in enumerate(lines) if re.match(rf"\[\d/3\] (done|failed): {vid}\b", line)]
         assert len(started) == 1 and len(ended) == 1 and started[0] < ended[0], text
-    assert re.search(r"\[\d/3\] done: ask-not: 11 s of audio, \d+ segments, en, in ", text), text
+    assert re.search(r"\[\d/3\] done: ask-not \(Ask not\): 11 s of audio, \d+ segments, en, in .+, "
+                     r"\d+\.\dx realtime$", text, re.M), text
     assert re.search(r"\[\d/3\] failed: gone \(Removed talk\): not-found", text), text
     summary = lines[-1]
     assert re.fullmatch(r"ingest: 2 new, 0 skipped, 1 failed, \d+ s of audio transcribed, in .+", summary), text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ import click
 from ui.cli import EXIT_FAILED, domain_errors, load_cli_config
 from ui.cli.amounts import audio_length, elapsed
 from ui.cli.engine_choice import apply_engine_choice, engine_choice_options
+from ui.cli.ingest_progress import Progress
 
 
 @click.command()
@@ -68,7 +67,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
             raise SystemExit(EXIT_FAILED)
         return
 
-    progress = None if quiet else Progress()
+    progress = None if quiet else Progress()  # ui/cli/ingest_progress.py
     try:
         report = pipeline.ingest(
             urls, store=store, options=options,
@@ -191,105 +190,3 @@ def _retries_on_stderr(event: Any) -> None:
 
 def _failures_only(event: Any) -> None:
     """--quiet: nothing while it runs; failures are listed once at the end."""
-
-
-class Progress:
-    """Progress on stderr. On a terminal: tqdm bars for the whole run (videos, with ETA), the current
-    download and transcription. Elsewhere (a log file, cron, a pipe) bars are off and each video
-    gets one plain line when it starts and one when it ends, so a log never falls silent for minutes.
-
-    Download events come from the pipeline's download thread, hence the lock.
-    """
-
-    def __init__(self, plain: bool | None = None) -> None:
-        self._lock = threading.Lock()
-        self.plain = not sys.stderr.isatty() if plain is None else plain
-        self.overall: Any = None
-        self.download: Any = None
-        self.transcribe: Any = None
-        self._started: dict[str, tuple[int, int, float]] = {}  # video id → (position, total, monotonic start)
-
-    def handle(self, event: Any) -> None:
-        from ingest import run_records as p
-
-        with self._lock:
-            if self.plain:
-                self._plain_line(event)
-            if isinstance(event, p.Listed):
-                self._listed(event.plan)
-            elif isinstance(event, p.DownloadStarted):
-                self.download = self._reset(self.download, 1, f"download {event.position}/{event.total}",
-                                            unit="B", unit_scale=True, unit_divisor=1024)
-            elif isinstance(event, p.DownloadProgressed) and self.download is not None:
-                if event.total and self.download.total != event.total:
-                    self.download.total = event.total
-                self.download.n = event.done
-                self.download.refresh()
-            elif isinstance(event, p.Retrying):
-                self._write(f"retrying {event.what} in {event.delay:.1f} s ({event.reason}, attempt {event.attempt})")
-            elif isinstance(event, p.TranscribeStarted):
-                self.transcribe = self._reset(self.transcribe, 2, f"transcribe {event.position}/{event.total}",
-                                              unit="s", total=event.video.duration)
-                if self.overall is not None:
-                    self.overall.set_postfix_str(event.video.title[:40])
-            elif isinstance(event, p.TranscribeProgressed) and self.transcribe is not None:
-                if event.total and self.transcribe.total != event.total:
-                    self.transcribe.total = round(event.total, 1)
-                self.transcribe.n = round(event.done, 1)
-                self.transcribe.refresh()
-            elif isinstance(event, (p.VideoStored, p.VideoFailed)):
-                if isinstance(event, p.VideoFailed) and not self.plain:
-                    self._write(f"failed: {event.video.id} ({event.video.title}): {event.reason}")
-                if self.overall is not None:
-                    self.overall.update(1)
-
-    def _plain_line(self, event: Any) -> None:
-        """[2/8] started / done / failed lines: what a log or cron mail shows instead of bars."""
-        import time
-
-        from ingest import run_records as p
-
-        if isinstance(event, p.DownloadStarted) and event.video.id not in self._started:
-            self._started[event.video.id] = (event.position, event.total, time.monotonic())
-            length = f", {audio_length(event.video.duration)} of audio" if event.video.duration else ""
-            self._write(f"[{event.position}/{event.total}] started: {event.video.id} ({event.video.title}){length}")
-        elif isinstance(event, (p.VideoStored, p.VideoFailed)):
-            position, total, since = self._started.pop(event.video.id, (0, 0, time.monotonic()))
-            where = f"[{position}/{total}] " if position else ""
-            took = elapsed(time.monotonic() - since)
-            if isinstance(event, p.VideoStored):
-                said = f", {event.language}" if event.language else ", nothing said"
-                self._write(f"{where}done: {event.video.id}: {audio_length(event.audio_seconds)} of audio, "
-                            f"{event.segments} segments{said}, in {took}")
-            else:
-                self._write(f"{where}failed: {event.video.id} ({event.video.title}): {event.reason}: "
-                            f"{(event.message.splitlines() or [''])[0]}, after {took}")
-
-    def _listed(self, plan: Any) -> None:
-        from tqdm import tqdm
-
-        self._write(f"listed: {len(plan.new)} new, {len(plan.retries)} to retry, {len(plan.done)} already done"
-                    + (f", {plan.filtered_out} left out" if plan.filtered_out else ""))
-        if plan.todo:
-            self.overall = tqdm(total=len(plan.todo), desc="videos", unit="video", position=0, file=sys.stderr,
-                                dynamic_ncols=True, disable=None)
-
-    def _reset(self, bar: Any, position: int, desc: str, **kwargs: Any) -> Any:
-        from tqdm import tqdm
-
-        if bar is not None:
-            bar.close()
-        # disable=None: no bars when stderr is not a terminal (logs, cron); messages still go out.
-        return tqdm(desc=desc, position=position, leave=False, file=sys.stderr, dynamic_ncols=True, disable=None,
-                    **kwargs)
-
-    def _write(self, text: str) -> None:
-        from tqdm import tqdm
-
-        tqdm.write(text, file=sys.stderr)
-
-    def close(self) -> None:
-        with self._lock:
-            for bar in (self.transcribe, self.download, self.overall):
-                if bar is not None:
-                    bar.close()
