@@ -25,7 +25,10 @@ def config(tmp_path_factory):
                   upload_date="2024-03-12", duration=11.0, language="en", chapters=CHAPTERS)
     local = replace(jfk_transcript(LOCAL_ID, youtube=False), video=video)
     plain = jfk_transcript(YOUTUBE_ID, youtube=True, title="Peer Learning Webinar")  # no chapters
-    return build_archive(root, [local, plain])
+    many = jfk_transcript("many-chapters", youtube=False, title="A hand-edited file")
+    many = replace(many, video=replace(many.video, chapters=tuple(
+        Chapter(f"Part {i} <b>*x*</b>" if i else "", i * 0.04) for i in range(250))))
+    return build_archive(root, [local, plain, many])
 
 
 def chapter_buttons(at):
@@ -49,6 +52,17 @@ def test_a_session_without_chapters_has_no_chapters_tab(monkeypatch, config):
     at = run_app(monkeypatch, config, v=YOUTUBE_ID, t="0")
     assert [t.label for t in at.tabs] == ["Transcript", "Download", "About"]
     assert not chapter_buttons(at)
+
+
+def test_a_file_with_hundreds_of_chapters_draws_a_bounded_list_as_text(monkeypatch, config):
+    from ui.web.session_view import MAX_CHAPTERS
+
+    at = run_app(monkeypatch, config, v="many-chapters", t="0")
+    buttons = chapter_buttons(at)
+    assert len(buttons) == MAX_CHAPTERS
+    assert buttons[0].label == "**0:00** · Chapter 1"  # an untitled chapter gets a name
+    assert buttons[1].label == r"**0:00** · Part 1 \<b\>\*x\*\<\/b\>"  # outside text: every mark escaped
+    assert any(c.value == f"(first {MAX_CHAPTERS} chapters shown)" for c in at.caption)
 
 
 def test_a_chapter_hit_is_marked_apart_and_plays_a_lead_in_before_it(monkeypatch, config):

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 PAGE = 30  # transcript lines per window
 LINES_BEFORE = 3  # context shown above the current line
 MAX_FOUND = 200
+MAX_CHAPTERS = 200  # buttons drawn; YouTube allows far fewer, a hand-edited file may hold any number
 READER_HEIGHT = 420  # px: the reader scrolls inside its own panel, so the player stays put
 Highlighter = Callable[[str], tuple[Span, ...]]  # segment text -> the matched words in it
 
@@ -120,10 +121,12 @@ def _chapters(video: Video, t: int, spoken: float) -> None:
     anchor = spoken if spoken != t else t + 0.999
     current = bisect.bisect_right([c.start for c in video.chapters], anchor) - 1
     vkey = hashlib.sha1(video.id.encode()).hexdigest()[:12]
-    for i, chapter in enumerate(video.chapters):
+    for i, chapter in enumerate(video.chapters[:MAX_CHAPTERS]):
         title = md_text(chapter.title) if chapter.title else _("Chapter {n}").format(n=i + 1)
         st.button(f"**{clock(chapter.start)}** · {title}", key=f"chapter-{vkey}-{i}", on_click=play,
                   args=(video.id, chapter.start), type="primary" if i == current else "tertiary", width="stretch")
+    if len(video.chapters) > MAX_CHAPTERS:
+        st.caption(_("(first {n} chapters shown)").format(n=MAX_CHAPTERS))
 
 
 def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState,
