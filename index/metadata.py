@@ -23,15 +23,28 @@ TITLE, DESCRIPTION, CHAPTER = "title", "description", "chapter"
 class _Text:
     words: tuple[frozenset[str], ...]  # per token: its index forms, in order
     folded: tuple[str, ...]  # per token: the folded word (prefix and fuzzy compare these)
-    spans: tuple[Span, ...] = ()  # per token: where it is in the text
+    forms: frozenset[str] = frozenset()  # every token's forms: a word is one set lookup
+    distinct: frozenset[str] = frozenset()  # the folded words, once each (prefix, fuzzy)
+    content: tuple[frozenset[str], ...] = ()  # `words` without stop words (phrases skip them, as speech does)
+
+
+@lru_cache(maxsize=200_000)
+def _token(lang: str, word: str) -> tuple[frozenset[str], str]:
+    # One object per distinct word, shared by every text that has it (the cached texts stay small).
+    return frozenset(S.word_forms(lang, word)), S.fold(word)
+
+
+def _tokens(lang: str, text: str) -> list[tuple[frozenset[str], str]]:
+    return [_token(lang, m.group()) for m in S.WORD_RE.finditer(text or "")]
 
 
 @lru_cache(maxsize=50_000)
 def _text(lang: str, text: str) -> _Text:
     # Cached: every search reads every session's title, description and chapter titles again.
-    found = list(S.WORD_RE.finditer(text or ""))
-    return _Text(tuple(frozenset(S.word_forms(lang, m.group())) for m in found),
-                 tuple(S.fold(m.group()) for m in found), tuple(m.span() for m in found))
+    tokens = _tokens(lang, text)
+    words = tuple(forms for forms, _ in tokens)
+    folded = tuple(f for _, f in tokens)
+    return _Text(words, folded, frozenset().union(*words), frozenset(folded), tuple(w for w in words if w))
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -47,22 +60,37 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return prev[-1]
 
 
+@lru_cache(maxsize=200_000)
+def _near(wanted: str, word: str, edits: int) -> bool:
+    # Cached: the archive's words repeat from session to session, the distance is the costly part.
+    return edit_distance(wanted, word, edits) <= edits
+
+
+@lru_cache(maxsize=1024)
+def _forms(lang: str, word: str) -> frozenset[str]:
+    return frozenset(S.word_forms(lang, word))
+
+
+@lru_cache(maxsize=1024)
+def _phrase_forms(lang: str, phrase: str) -> tuple[frozenset[str], ...]:
+    wanted = (_forms(lang, m.group()) for m in S.WORD_RE.finditer(phrase))
+    return tuple(w for w in wanted if w)  # stop words are not indexed in speech either
+
+
 def _word(node: Q.Word, lang: str, text: _Text) -> bool:
     folded = S.fold(node.text)
     if node.prefix:
-        return any(w.startswith(folded) for w in text.folded)
+        return any(w.startswith(folded) for w in text.distinct)
     if node.fuzzy is not None:
-        return any(edit_distance(folded, w, node.fuzzy) <= node.fuzzy for w in text.folded)
-    forms = set(S.word_forms(lang, node.text))
-    return bool(forms) and any(forms & w for w in text.words)
+        return any(_near(folded, w, node.fuzzy) for w in text.distinct)
+    return not _forms(lang, node.text).isdisjoint(text.forms)
 
 
 def _phrase(node: Q.Phrase, lang: str, text: _Text) -> bool:
-    wanted = [set(S.word_forms(lang, m.group())) for m in S.WORD_RE.finditer(node.text)]
-    wanted = [w for w in wanted if w]  # stop words are not indexed in speech either
-    if not wanted:
+    wanted = _phrase_forms(lang, node.text)
+    if not wanted or any(w.isdisjoint(text.forms) for w in wanted):
         return False
-    words = [w for w in text.words if w]
+    words = text.content
     return any(all(wanted[k] & words[i + k] for k in range(len(wanted))) for i in range(len(words) - len(wanted) + 1))
 
 
@@ -104,8 +132,8 @@ def chapter_matches(node: Q.Node, meta: dict) -> list[tuple[dict, tuple[Span, ..
     """The session's chapters (stored dicts: title, start, end) whose title matches, in time order,
     each with the character spans of the query's words in its title."""
     lang = _lang(meta)
-    return [(chapter, word_spans(node, lang, text))
-            for chapter, text in _matching_chapters(node, meta, lang, _quick_check(node))]
+    return [(chapter, word_spans(node, lang, chapter.get("title") or ""))
+            for chapter, _analysis in _matching_chapters(node, meta, lang, _quick_check(node))]
 
 
 def _matching_chapters(node: Q.Node, meta: dict, lang: str, quick: Q.Node | None):
@@ -138,8 +166,8 @@ def _needs_positive(node: Q.Node) -> bool:
     return all(_needs_positive(x) for x in node.items)
 
 
-def word_spans(node: Q.Node, lang: str, text: _Text) -> tuple[Span, ...]:
-    """Where the query's positive words are in an analysed text (a matching phrase marks each of its words)."""
+def word_spans(node: Q.Node, lang: str, text: str) -> tuple[Span, ...]:
+    """Where the query's positive words are in `text` (a matching phrase marks each of its words)."""
     words: list[Q.Word] = []
     for item in Q.positive_words(node):
         if isinstance(item, Q.Phrase):
@@ -147,8 +175,9 @@ def word_spans(node: Q.Node, lang: str, text: _Text) -> tuple[Span, ...]:
         else:
             words.append(item)
     marked = []
-    for i, span in enumerate(text.spans):
-        token = _Text((text.words[i],), (text.folded[i],))
+    for m in S.WORD_RE.finditer(text):
+        forms, folded = _token(lang, m.group())
+        token = _Text((forms,), (folded,), forms, frozenset((folded,)), (forms,) if forms else ())
         if any(_word(w, lang, token) for w in words):
-            marked.append(span)
+            marked.append(m.span())
     return tuple(marked)
