@@ -43,8 +43,9 @@ class DaskWorkers:
                 "`dask scheduler` or fix --scheduler / [ingest] scheduler") from exc
         self.topic = f"sessions-ingest-{uuid.uuid4().hex[:12]}"  # this run's reports only
 
-    def watch(self, on_report: Callable[[dict[str, Any]], None], on_worker_lost: Callable[[str], Any]) -> None:
-        """Workers' reports of this run → `on_report`; a worker leaving the scheduler → `on_worker_lost`."""
+    def watch(self, on_report: Callable[[dict[str, Any]], None], on_worker_lost: Callable[[str, str], Any]) -> None:
+        """Workers' reports of this run → `on_report`; a worker leaving the scheduler → `on_worker_lost`
+        (its address, and why in words)."""
 
         def reported(event: Any) -> None:
             _, message = event
@@ -54,7 +55,9 @@ class DaskWorkers:
         def scheduler_said(event: Any) -> None:
             _, message = event
             if isinstance(message, dict) and message.get("action") == "remove-worker" and message.get("worker"):
-                on_worker_lost(str(message["worker"]))
+                why = "the worker that had it left the cluster" if message.get("expected") else \
+                    "the worker that had it died"
+                on_worker_lost(str(message["worker"]), why)
 
         self.client.subscribe_topic(self.topic, reported)
         self.client.subscribe_topic("all", scheduler_said)

@@ -16,7 +16,7 @@ from typing import Any
 from archive.records import Video
 from ingest.run_records import DownloadStarted, OnEvent, TranscribeProgressed, TranscribeStarted, VideoRetried
 
-WORKER_DIED = "the worker transcribing it died"
+WORKER_DIED = "the worker that had it died"
 
 
 class WorkerReports:

@@ -34,7 +34,7 @@ def two_at_once(emit) -> None:
     emit(p.TranscribeStarted(TWO, 2, 2, worker="host/pid 12"))
     emit(p.TranscribeProgressed(ONE, 30.0, 60.0))
     emit(p.TranscribeProgressed(TWO, 12.5, 120.0))
-    emit(p.VideoRetried(TWO, 2, 2, "host/pid 12", 2, "the worker transcribing it died"))
+    emit(p.VideoRetried(TWO, 2, 2, "host/pid 12", 2, "the worker that had it died"))
     emit(p.TranscribeStarted(TWO, 2, 2, worker="host/pid 13", attempt=2))
     emit(p.VideoStored(ONE, Path("one.json"), 60.0, segments=9, language="en", worker="host/pid 11"))
     emit(p.VideoFailed(TWO, "damaged", "the audio stops at 0:40\nmore detail"))
@@ -51,7 +51,7 @@ def test_not_on_a_terminal_one_line_per_video_start_end_and_retry():
     assert lines[0] == "listed: 2 new, 0 to retry, 0 already done"
     assert lines[1] == "[1/2] started: one (First talk), 1 min of audio"
     assert lines[2] == f"[2/2] started: two ({TWO.title}), 2 min of audio"
-    assert lines[3] == (f"[2/2] retrying: two ({TWO.title}), attempt 2: the worker transcribing it died "
+    assert lines[3] == (f"[2/2] retrying: two ({TWO.title}), attempt 2: the worker that had it died "
                         "(lost: host/pid 12)")
     assert re.fullmatch(r"\[1/2\] done: one \(First talk\): 1 min of audio, 9 segments, en, in \d+\.\d s, "
                         r"[\d.]+x realtime on host/pid 11", lines[4]), lines[4]
@@ -104,7 +104,7 @@ def test_worker_reports_become_the_events_of_a_sequential_run_plus_retries():
         p.TranscribeStarted(ONE, 1, 2, worker="tcp://w1"),
         p.TranscribeProgressed(ONE, 5.0, 60.0),
         p.DownloadStarted(TWO, 2, 2, worker="tcp://w2"),
-        p.VideoRetried(TWO, 2, 2, "tcp://w2", 2, "the worker transcribing it died"),
+        p.VideoRetried(TWO, 2, 2, "tcp://w2", 2, "the worker that had it died"),
         p.DownloadStarted(TWO, 2, 2, worker="tcp://w1", attempt=2),
         p.TranscribeStarted(TWO, 2, 2, worker="tcp://w1", attempt=2),
     ]
