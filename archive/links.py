@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from urllib.parse import parse_qs, urlparse
@@ -23,6 +24,7 @@ def youtube_id(video: Video) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a result page links ~100 moments of ~20 URLs
 def youtube_id_from_url(url: str) -> str | None:
     if not url:
         return None

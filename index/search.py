@@ -97,6 +97,17 @@ class _Generation:
     doc_start: list  # passage docnum -> start ms
     passages: dict  # video id -> number of passages
     _passage_doc: dict | None = None
+    _records: dict | None = None
+
+    def video(self, vid: str) -> Video:
+        """The Video record of a session, made once per generation (a result page asks for ~60)."""
+        if self._records is None:
+            self._records = {}
+        record = self._records.get(vid)
+        if record is None:
+            meta = self.videos.get(vid) or {"video": {"id": vid, "title": vid}}
+            record = self._records[vid] = Video.from_dict(meta["video"])
+        return record
 
     def passage_doc(self) -> dict:
         """(video id, start ms) -> passage docnum: where a meaning hit's stored payload is."""
@@ -296,7 +307,7 @@ class SearchIndex:
 
     def _video_hits(self, gen, vid, hits, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
         meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}
-        video = Video.from_dict(meta["video"])
+        video = gen.video(vid)
         doc_start = gen.doc_start
         moments = []
         seen = set()
@@ -323,13 +334,12 @@ class SearchIndex:
         # A meaning moment is the best-matching segment of a near passage, best segments first,
         # after the exact moments and never repeating a passage the words already found.
         candidates = []
-        for _cos, passage in near:
-            start_ms = int(vv.pass_start[passage])
-            if start_ms in exact:
-                continue
-            seg = self.meaning.best_segment(vid, passage, qvec)
-            if seg is not None:
-                candidates.append((seg[2], seg[0], seg[1], start_ms))
+        if vv is not None:
+            fresh = [(passage, start_ms) for _cos, passage in near
+                     if (start_ms := int(vv.pass_start[passage])) not in exact]
+            best = self.meaning.best_segments(vid, [p for p, _ in fresh], qvec)
+            candidates = [(seg[2], seg[0], seg[1], start_ms) for (_p, start_ms), seg in zip(fresh, best, strict=True)
+                          if seg is not None]
         for cos, seg_start, seg_end, start_ms in sorted(candidates, key=lambda c: (-c[0], c[1])):
             times.add(seg_start / 1000)
             if len(moments) >= per_video or seg_start in seen:
@@ -381,14 +391,15 @@ class SearchIndex:
         if at_ms is not None and self.meaning.options.enabled:
             self.meaning.refresh(gen.videos, gen)
         out = []
+        source = self.meaning.full(vid) if at_ms is not None and self.meaning.options.enabled else None
         for other, similarity in sorted(found, key=lambda x: -x[1]):
             meta = gen.videos.get(other)
             if meta is None:
                 continue
-            video = Video.from_dict(meta["video"])
+            video = gen.video(other)
             t = None
             if at_ms is not None and self.meaning.options.enabled:
-                ms = corresponding_ms(self.meaning.full(vid), at_ms, self.meaning.full(other))
+                ms = corresponding_ms(source, at_ms, self.meaning.full(other))
                 t = None if ms is None else ms / 1000
             out.append(Sibling(video=video, language=meta.get("lang"), similarity=similarity, time=t,
                                link=deep_link(video, t or 0.0)))

@@ -136,6 +136,6 @@ def corresponding_ms(source: V.VideoVectors, at_ms: int, target: V.VideoVectors)
     if source is None or target is None or not len(source.seg_ms) or not len(target.seg_ms):
         return None
     i = max(0, int(np.searchsorted(source.seg_ms[:, 0], at_ms, side="right")) - 1)
-    q = source.seg_vecs[i].astype(np.float32)
-    best = int(np.argmax(target.seg_vecs.astype(np.float32) @ q))
+    q = np.asarray(source.seg_vecs[i], dtype=np.float32)
+    best = int(np.argmax(np.asarray(target.seg_vecs, dtype=np.float32) @ q))
     return int(target.seg_ms[best][0])
