@@ -7,6 +7,7 @@ whose words and times follow the real recording, a YouTube-sourced one and a hos
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -54,8 +55,13 @@ def archive(tmp_path_factory) -> dict:
 
 
 def titles(at: AppTest) -> list[str]:
-    """Session titles of the result cards, as displayed (Markdown escapes removed)."""
-    return [re.sub(r"\\(.)", r"\1", m.value[6:]) for m in at.markdown if m.value.startswith("##### ")]
+    """Session titles of the result cards, as displayed (HTML entities decoded)."""
+    return [html.unescape(t) for h in at.get("html") for t in re.findall(r'<h5 class="ss-title">(.*?)</h5>', h.proto.body)]
+
+
+def card_facts(at: AppTest) -> list[str]:
+    """The "date · language · length · hits" line of each result card, as displayed."""
+    return [html.unescape(t) for h in at.get("html") for t in re.findall(r'<p class="ss-facts">(.*?)</p>', h.proto.body)]
 
 
 def videos(at: AppTest):
@@ -84,7 +90,7 @@ def test_query_from_the_url_groups_moments_by_session(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], q="country")
     assert at.text_input(key="w_q").value == "country"
     assert len(titles(at)) == 3
-    assert any(" hit" in c.value for c in at.caption)
+    assert all(" hit" in f for f in card_facts(at)) and len(card_facts(at)) == 3
     plays = [b for b in at.button if b.key and b.key.startswith("play-")]
     assert plays, "every session shows its best moments as play buttons"
     assert param(at, "q") == "country"
@@ -161,8 +167,8 @@ def test_changing_a_filter_updates_results_and_url(monkeypatch, archive):
 def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], q="budget", v=HOSTILE_ID, t="0")
     assert titles(at) == [HOSTILE_TITLE]  # shown exactly as written…
-    raw = [m.value for m in at.markdown if m.value.startswith("##### ")]
-    assert raw and all("\\<script\\>" in t for t in raw)  # …because every mark-up character is escaped
+    raw = [h.proto.body for h in at.get("html") if 'class="ss-title"' in h.proto.body]
+    assert raw and all("&lt;script&gt;" in t for t in raw)  # …because every mark-up character is escaped
     raw_html = [m.value for m in at.markdown if m.proto.allow_html] + [h.proto.body for h in at.get("html")]
     assert any('class="ss-timeline"' in h for h in raw_html)  # the hit timeline is among them
     for value in raw_html:
@@ -283,7 +289,7 @@ def test_browsing_without_a_query_filters_sorts_and_counts(monkeypatch, archive)
 def test_the_interface_speaks_french_and_spanish(monkeypatch, archive):
     fr = run_app(monkeypatch, archive["config"], q="country", hl="fr")
     assert fr.text_input(key="w_q").label == "Chercher dans les sessions"
-    assert any("12 mars 2024" in c.value for c in fr.caption)  # dates as French readers write them
+    assert any("12 mars 2024" in f for f in card_facts(fr))  # dates as French readers write them
     assert "Stocktaking Session: civic duty" in titles(fr)  # sessions keep their own titles
     assert param(fr, "hl") == "fr"
     es = run_app(monkeypatch, archive["config"], hl="es")

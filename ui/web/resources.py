@@ -35,11 +35,55 @@ def _search_index(index_dir: str, meaning=None):
     return SearchIndex(Path(index_dir), meaning=meaning)
 
 
+def search(cfg: Config, options):
+    """`SearchIndex.search(options)`, shared by every visitor: the same search (a shared link, Back,
+    "show more" back to a page already seen, a popular query) is answered from memory until the
+    index or its meaning vectors change on disk."""
+    return _search(str(cfg.paths.index), _index_stamp(cfg.paths.index), repr(options), cfg.meaning,
+                   search_index(cfg), options)
+
+
+def _index_stamp(index_dir: Path) -> tuple:
+    """Changes whenever the index does: a rebuild swaps the folder (a new inode), an update or new
+    meaning vectors add files (a new mtime). A missing index stamps as None (the search then says so)."""
+    from index.vectors import meaning_dir
+
+    stamps = []
+    for folder in (Path(index_dir), meaning_dir(Path(index_dir))):
+        try:
+            info = folder.stat()
+            stamps.append((info.st_ino, info.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
+def _search(index_dir: str, stamp: tuple, options_key: str, meaning, _index, _options):
+    return _index.search(_options)
+
+
 def media_roots(cfg: Config) -> tuple[Path, ...]:
     """Folders the player may serve local recordings from: configured, plus those ingests recorded."""
     from archive.media_roots import recorded_media_roots
 
     return tuple(cfg.paths.media_roots) + recorded_media_roots(cfg.paths.state)
+
+
+def media(path: str) -> bytes | str:
+    """A local recording's bytes for st.video, read once per file version: given a path, Streamlit
+    reads the whole file (a 1.5 h talk is ~130 MB) on every run that shows the player. The bytes are
+    the very object Streamlit's media store keeps, so caching them costs no second copy."""
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return path  # gone since it was checked: st.video says so
+    return _media(path, info.st_mtime_ns, info.st_size)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _media(path: str, stamp: int, size: int) -> bytes:
+    return Path(path).read_bytes()
 
 
 def store(cfg: Config) -> TranscriptStore:
@@ -64,12 +108,12 @@ def _transcript(root: str, video_id: str, stamp: int) -> Transcript:
 
 def archive_summary(cfg: Config):
     """(ArchiveStats, videos) of the index; recomputed at most every 30 s, so new ingests show up."""
-    return _archive_summary(str(cfg.paths.index))
+    return _archive_summary(str(cfg.paths.index), cfg.meaning)
 
 
 @st.cache_resource(show_spinner=False, ttl=30)
-def _archive_summary(index_dir: str):
-    index = _search_index(index_dir)
+def _archive_summary(index_dir: str, meaning=None):
+    index = _search_index(index_dir, meaning)  # the same open index the searches use
     return index.stats(), list(index.videos())
 
 

@@ -14,7 +14,7 @@ from ui.web.controls import play, set_query
 from ui.web.i18n import _, language_name, ngettext
 from ui.web.results_csv import results_csv, results_filename
 from ui.web.state import SearchState, moment_links
-from ui.web.text import html_block, marked_markdown, md_text
+from ui.web.text import html_block, html_text, marked_markdown, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import legend_html, timeline_html
 
@@ -115,34 +115,15 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
 def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: OpenSession | None) -> None:
     video = hits.video
     with st.container(border=True):
-        st.markdown("##### " + md_text(video.title or video.id))
-        facts = [
-            i18n.day(video.upload_date),
-            language_name(hits.language),
-            duration_text(hits.duration),
-            ngettext("{n} hit", "{n} hits", hits.hit_count).format(n=hits.hit_count),
-        ]
-        st.caption(" · ".join(md_text(f) for f in facts))
-        if hits.matched_in:
-            # Marked apart from spoken hits: the session's own title or description has the words.
-            where = {"title": _("in its title"), "description": _("in its description"),
-                     "chapter": _("in a chapter title")}
-            st.badge(_("Matches {where}").format(where=_(" and ").join(where.get(f, f) for f in hits.matched_in)),
-                     icon=":material/title:", color="blue")
+        # Title, facts, the title-match mark and the hit timeline are one st.html element: the browser's
+        # drawing time grows with the number of elements, and plain HTML is inserted as it is.
+        st.html(_card_head(hits, state))
         if not hits.moments:
             st.button(_("▶ Watch from the start"), key=f"play-{n}-start", on_click=play, args=(video.id, 0),
                       type="primary" if state.v == video.id else "secondary")
             if open_session is not None and state.v == video.id:
                 open_session(hits)
             return
-        strip = timeline_html(
-            hits.positions,
-            hits.duration,
-            highlight=[m.word_time for m in hits.moments],
-            href=moment_links(state, video.id),
-        )
-        # st.html, not Markdown: the strip is markup already, which the browser then inserts as it is.
-        st.html(html_block(strip, "ss-strip"))
         # One element per moment: the whole snippet is its play button. A row of columns holding a
         # button and a snippet was five elements, and a tooltip per button doubled a button's cost to
         # draw: together they made a result page slow in the browser.
@@ -170,6 +151,27 @@ def _marker(matched: str) -> str:
     if matched == "chapter":
         return " " + _("Chapter:")
     return ""
+
+
+def _card_head(hits: VideoHits, state: SearchState) -> str:
+    """A result card's head as HTML: the title, date · language · length · hits, "Matches in its
+    title" when the session's own title or description has the words (marked apart from spoken hits),
+    and the hit timeline. Outside text is HTML-escaped; the timeline escapes its own."""
+    video = hits.video
+    facts = [i18n.day(video.upload_date), language_name(hits.language), duration_text(hits.duration),
+             ngettext("{n} hit", "{n} hits", hits.hit_count).format(n=hits.hit_count)]
+    parts = [f'<h5 class="ss-title">{html_text(video.title or video.id)}</h5>',
+             f'<p class="ss-facts">{" · ".join(html_text(f) for f in facts)}</p>']
+    if hits.matched_in:
+        where = {"title": _("in its title"), "description": _("in its description"),
+                 "chapter": _("in a chapter title")}
+        label = _("Matches {where}").format(where=_(" and ").join(where.get(f, f) for f in hits.matched_in))
+        parts.append(f'<p class="ss-badge">{html_text(label)}</p>')
+    if hits.moments:
+        strip = timeline_html(hits.positions, hits.duration, highlight=[m.word_time for m in hits.moments],
+                              href=moment_links(state, video.id))
+        parts.append(html_block(strip, "ss-strip"))
+    return f'<div class="ss-card-head">{"".join(parts)}</div>'
 
 
 def _also_in(hits: VideoHits, state: SearchState) -> str:

@@ -109,9 +109,8 @@ def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResul
     if cached and cached[0] == key:
         return cached[1]
     try:
-        index = resources.search_index(cfg)
         with st.spinner(_("Searching…"), show_time=False):
-            result = _run_search(index, cfg, state, limit)
+            result = resources.search(cfg, _options(cfg, state, limit))
     except QueryError as exc:
         st.warning(md_text(str(exc)))
         return None
@@ -123,10 +122,9 @@ def _search(cfg: Config, state: SearchState, version: str | None) -> SearchResul
     return result
 
 
-def _run_search(index, cfg: Config, state: SearchState, limit: int,
-                hits_per_video: int | None = None) -> SearchResult:
-    return index.search(replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort, mode=state.mode,
-                                results_limit=limit, hits_per_video=hits_per_video or cfg.index.hits_per_video))
+def _options(cfg: Config, state: SearchState, limit: int, hits_per_video: int | None = None):
+    return replace(cfg.index, query=state.q, filters=state.filters(), sort=state.sort, mode=state.mode,
+                   results_limit=limit, hits_per_video=hits_per_video or cfg.index.hits_per_video)
 
 
 def _app_url() -> str:
@@ -140,6 +138,6 @@ def _app_url() -> str:
 
 def _full_csv(cfg: Config, state: SearchState, sessions: int, app: str) -> str:
     """Every session and every moment the search found, as CSV (run only when the button is clicked)."""
-    result = _run_search(resources.search_index(cfg), cfg, state, max(1, sessions), hits_per_video=ALL_MOMENTS)
+    result = resources.search_index(cfg).search(_options(cfg, state, max(1, sessions), hits_per_video=ALL_MOMENTS))
     links = (lambda vid, t: app + moment_links(state, vid)(t)) if app else None
     return results_csv(result, links)

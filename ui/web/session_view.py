@@ -105,7 +105,8 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
             # autoplay=True puts autoplay=1 in the embed's src: a click plays, not only cues, the video.
             st.video(source.target, start_time=source.start, autoplay=True)
         elif source.kind in ("file", "url"):
-            st.video(source.target, format=source.mimetype, start_time=source.start, autoplay=True,
+            media = resources.media(source.target) if source.kind == "file" else source.target
+            st.video(media, format=source.mimetype, start_time=source.start, autoplay=True,
                      subtitles={"Transcript": captions} if captions else None)
         elif source.kind == "unavailable":
             st.info(_("Media not available: this session's recording cannot be played here; the transcript is beside it."))
@@ -157,18 +158,20 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
         if hit_ids:
             line += " · " + _("{n} with hits, highlighted").format(n=len(hit_ids))
         st.caption(line + " · " + _("press a time to play from there"))
-    for seg in shown:
-        left, right = st.columns([1.3, 6], vertical_alignment="top")
-        is_current = seg is segments[current]
-        left.button(clock(seg.start), key=f"line-{vkey}-{seg.id}", on_click=play, args=(vid, seg.start),
-                    type="primary" if is_current else "tertiary", width="stretch")
-        spans = tuple(highlight(seg.text)) if seg.id in hit_ids and highlight is not None else ()
-        if needle:
-            spans = _merged(spans + needle_spans(seg.text, needle))
-        body = marked_html(seg.text, spans) if spans else html_text(seg.text)
-        css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
-        # data-start: the page script marks the line being played and keeps it in view (FOLLOW_PLAYBACK).
-        right.markdown(f'<div class="{css}" data-start="{seg.start:.2f}">{body}</div>', unsafe_allow_html=True)
+    # Two elements a line, laid out as a grid by page.css (.st-key-reader-lines): a row of columns
+    # per line was five, and the browser's drawing time grows with the number of elements.
+    with st.container(key="reader-lines", gap="small"):
+        for seg in shown:
+            is_current = seg is segments[current]
+            st.button(clock(seg.start), key=f"line-{vkey}-{seg.id}", on_click=play, args=(vid, seg.start),
+                      type="primary" if is_current else "tertiary", width="stretch")
+            spans = tuple(highlight(seg.text)) if seg.id in hit_ids and highlight is not None else ()
+            if needle:
+                spans = _merged(spans + needle_spans(seg.text, needle))
+            body = marked_html(seg.text, spans) if spans else html_text(seg.text)
+            css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
+            # data-start: the page script marks the line being played and keeps it in view (FOLLOW_PLAYBACK).
+            st.markdown(f'<div class="{css}" data-start="{seg.start:.2f}">{body}</div>', unsafe_allow_html=True)
     if not needle and len(segments) > PAGE:
         _pager(vkey, len(segments))
     st.html(FOLLOW_PLAYBACK, unsafe_allow_javascript=True)
