@@ -69,7 +69,7 @@ def test_a_chapter_hit_is_marked_apart_and_plays_a_lead_in_before_it(monkeypatch
     at = run_app(monkeypatch, config, q="stocktaking")
     (moment,) = [b for b in at.button if b.key and b.key.startswith("play-")]
     assert moment.label == "▶ **0:03** · Chapter: :orange-background[Stocktaking] of civic duty"
-    assert any("Matches in a chapter title" in m.value for m in at.markdown)  # the card's badge
+    assert any("Matches in a chapter title" in h.proto.body for h in at.get("html"))  # the card's mark
     moment.click().run()
     (player,) = at.get("video")
     expected = int(CHAPTERS[1].start - LEAD_IN)
