@@ -49,13 +49,15 @@ def build_archive(root: Path, transcripts: list[Transcript], *, results_limit: i
 
 
 def long_clip(folder: Path, seconds: int) -> Path:
-    """A real video at least `seconds` long (ta_video.mp4 looped with ffmpeg, streams copied)."""
+    """A real video at least `seconds` long (ta_video.mp4 looped with ffmpeg, streams copied), its index
+    (moov) first as yt-dlp writes every mp4 (`-movflags +faststart`), so a player starts from the first
+    bytes instead of fetching the file's end first."""
     import subprocess
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"talk_{seconds}s.mp4"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(seconds // 10 + 1), "-i",
-                    str(media("ta_video.mp4")), "-c", "copy", "-t", str(seconds), str(target)], check=True)
+                    str(media("ta_video.mp4")), "-c", "copy", "-t", str(seconds), "-movflags", "+faststart", str(target)], check=True)
     return target
 
 

@@ -32,9 +32,9 @@ def format_label(fmt: str) -> str:
 
 def transcript_downloads(transcript: Transcript) -> None:
     st.caption(_("The full transcript of this session:"))
-    cols = st.columns(len(FORMATS))
-    for col, fmt in zip(cols, FORMATS, strict=True):
-        col.download_button(
+    row = st.container(horizontal=True)  # one block, not a column per button: fewer elements to draw
+    for fmt in FORMATS:
+        row.download_button(
             format_label(fmt),
             functools.partial(export_bytes, transcript, fmt),  # made only when clicked
             file_name=export_filename(transcript.video.id, fmt),
