@@ -40,7 +40,7 @@ from index import meaning_build
 from index import schema as S
 from index.encoders import MeaningOptions
 from index.errors import IndexBusy, IndexDamaged, IndexNotBuilt
-from index.vectors import embed_transcript
+from index.vectors import carried_over, embed_transcript
 
 log = logging.getLogger("sessions.index")
 
@@ -256,7 +256,8 @@ def _delete_video(writer, video_id: str) -> None:
 
 @writes_to("index_dir", reads_too=True)
 def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, source: str | None = None,
-                     stamp: list[int] | None = None, meaning: MeaningOptions | None = None) -> None:
+                     stamp: list[int] | None = None, meaning: MeaningOptions | None = None,
+                     same_segments_as: str | None = None) -> None:
     """Add or replace one video's transcript in the index (created if missing). For ingestion.
 
     `checksum` is TranscriptStore.checksum of the file just written, so a later `update` sees it
@@ -264,9 +265,15 @@ def index_transcript(index_dir: Path, transcript: Transcript, checksum: str, sou
     lock) and written right after the words commit; a crash in between leaves the video
     searchable by words, and the next `update` embeds it. Raises IndexBusy when another writer
     holds the index too long, EncoderMismatch when the vectors were made by another encoder.
+    `same_segments_as`: the checksum of the version this one replaces with the same segments (a
+    metadata refresh): its vectors are kept, only the title is embedded again.
     """
     encoder = meaning_build.prepare(index_dir, meaning)
-    vectors = embed_transcript(transcript, checksum, encoder) if encoder else None
+    vectors = None
+    if encoder and same_segments_as:
+        vectors = carried_over(meaning_build.meaning_dir(index_dir), transcript, checksum, same_segments_as, encoder)
+    if encoder and vectors is None:
+        vectors = embed_transcript(transcript, checksum, encoder)
     ix = open_index(Path(index_dir), create=True)
     writer = _writer(ix)
     try:

@@ -115,9 +115,13 @@ class _Generation:
             from whoosh.query import Term
 
             video_docs = set(self.searcher.docs_for_query(Term(S.KIND, S.KIND_VIDEO)))
+            # A re-indexed video's old documents stay in their segment, deleted, until a merge: its old
+            # video document (start 0) would otherwise pass for its first passage.
+            reader = self.searcher.reader()
+            live = set(reader.all_doc_ids()) if reader.has_deletions() else None
             self._passage_doc = {}
             for docnum, (vid, start) in enumerate(zip(self.doc_video, self.doc_start, strict=True)):
-                if docnum not in video_docs:
+                if docnum not in video_docs and (live is None or docnum in live):
                     self._passage_doc.setdefault((vid, start), docnum)
         return self._passage_doc
 

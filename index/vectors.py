@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from archive.ids import safe_stem
@@ -91,6 +91,24 @@ def embed_transcript(transcript: Transcript, checksum: str, encoder: Encoder) ->
         mean=mean.astype(np.float16),
         title=title.astype(np.float16),
     )
+
+
+def carried_over(folder: Path, transcript: Transcript, checksum: str, same_segments_as: str,
+                 encoder: Encoder) -> VideoVectors | None:
+    """The stored vectors of `transcript`'s video, moved to `checksum`, when they were made for the
+    version `same_segments_as` (the caller vouches that its segments are these) by this encoder;
+    only the title is embedded again. None when there are none such: embed it all."""
+    import numpy as np
+
+    old = read(file_for(folder, transcript.video.id))
+    if old is None or old.checksum != same_segments_as or old.encoder != encoder.info:
+        return None
+    segments = [s for s in transcript.segments if s.text.strip()]
+    spans = np.array([(_ms(s.start), _ms(s.end)) for s in segments], dtype=np.int64).reshape(-1, 2)
+    if old.seg_ms.shape != spans.shape or not np.array_equal(old.seg_ms, spans):
+        return None  # not the segments it was made from after all
+    title = encoder.encode_passages([transcript.video.title or transcript.video.id])[0]
+    return replace(old, checksum=checksum, title=title.astype(np.float16))
 
 
 def _ms(seconds: float) -> int:

@@ -49,8 +49,9 @@ def probe_duration(path: Path | str) -> float | None:
         raise NotMedia(path, f"not an audio or video file ({_reason(exc)})") from exc
 
 
-def file_chapters(path: Path | str) -> list[tuple[float, float | None, str]]:
-    """The chapter marks a media file holds (mp4/m4a/mkv chapters): [(start s, end s, title)].
+def file_chapters(path: Path | str, timeout: float | None = None) -> list[tuple[float, float | None, str]]:
+    """The chapter marks a media file (or an http(s) URL of one) holds (mp4/m4a/mkv chapters):
+    [(start s, end s, title)]. `timeout`: seconds to wait for a URL's server.
 
     Chapters are an extra: a file PyAV cannot open or read them from has none (decoding reports
     what is wrong with it).
@@ -58,7 +59,7 @@ def file_chapters(path: Path | str) -> list[tuple[float, float | None, str]]:
     import av
 
     try:
-        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+        with av.open(str(path), mode="r", metadata_errors="ignore", timeout=timeout) as container:
             marks = container.chapters() if hasattr(container, "chapters") else []
     except (av.error.FFmpegError, OSError, ValueError):
         return []

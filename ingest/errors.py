@@ -102,3 +102,7 @@ class YouTubeRuntimeMissing(IngestError):
 
 class UnsupportedLanguage(IngestError):
     """A forced language the model cannot transcribe (unknown code, or not English on an English-only model)."""
+
+
+class BadMetadata(IngestError):
+    """A source's metadata for a video cannot be stored (its transcript is left as it was)."""

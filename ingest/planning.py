@@ -34,6 +34,29 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
         matcher = compile_match(options.match)
     if log is None:
         log = IngestLog.load(options.state_dir)
+    listed, listing_failures = list_sources(sources, options, emit)
+    done: list[Video] = []
+    candidates: list[Video] = []
+    for v in listed:
+        if not options.force and is_done(store, v.id, options.transcribe, log):
+            done.append(v)
+        else:
+            candidates.append(v)
+    todo = chosen(candidates, options, matcher)
+    failed_before = {vid for vid, e in log.videos.items() if e.status == FAILED}
+    plan = Plan(
+        todo=tuple(todo),
+        done=tuple(done),
+        retry_ids=frozenset(v.id for v in todo if v.id in failed_before),
+        filtered_out=len(candidates) - len(todo),
+        listing_failures=tuple(listing_failures),
+    )
+    return plan
+
+
+def list_sources(sources: list[str] | tuple[str, ...], options: IngestOptions,
+                 emit: OnEvent) -> tuple[list[Video], list[Failure]]:
+    """Every video of `sources` (flat, each once) and the sources that could not be listed."""
     listed: list[Video] = []
     listing_failures: list[Failure] = []
     seen: set[str] = set()
@@ -57,25 +80,7 @@ def plan_ingest(sources: list[str] | tuple[str, ...], *, store: TranscriptStore,
             if v.id not in seen:
                 seen.add(v.id)
                 listed.append(v)
-    done: list[Video] = []
-    candidates: list[Video] = []
-    for v in listed:
-        if not options.force and is_done(store, v.id, options.transcribe, log):
-            done.append(v)
-        else:
-            candidates.append(v)
-    todo = [v for v in candidates if _selected(v, options.since, matcher)]
-    if options.limit is not None:
-        todo = todo[: max(0, options.limit)]
-    failed_before = {vid for vid, e in log.videos.items() if e.status == FAILED}
-    plan = Plan(
-        todo=tuple(todo),
-        done=tuple(done),
-        retry_ids=frozenset(v.id for v in todo if v.id in failed_before),
-        filtered_out=len(candidates) - len(todo),
-        listing_failures=tuple(listing_failures),
-    )
-    return plan
+    return listed, listing_failures
 
 
 def is_done(store: TranscriptStore, video_id: str, topts: TranscribeOptions, log: IngestLog | None = None) -> bool:
@@ -102,6 +107,12 @@ def compile_match(pattern: str | None) -> re.Pattern[str] | None:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise IngestError(f"--match {pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def chosen(videos: list[Video], options: IngestOptions, matcher: re.Pattern[str] | None) -> list[Video]:
+    """The videos this run's --since, --match and --limit leave in."""
+    kept = [v for v in videos if _selected(v, options.since, matcher)]
+    return kept if options.limit is None else kept[: max(0, options.limit)]
 
 
 def _selected(video: Video, since: date | None, matcher: re.Pattern[str] | None) -> bool:

@@ -174,10 +174,47 @@ class VideoFailed:
     message: str
 
 
+# -- a metadata refresh (ingest/refresh.py) -----------------------------------------------------
+
+@dataclass(frozen=True)
+class RefreshReport:
+    refreshed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (video id, the fields that changed)
+    unchanged: int = 0
+    not_transcribed: int = 0  # listed but without a transcript: `sessions ingest` transcribes them
+    filtered_out: int = 0  # transcribed but excluded by --since/--match/--limit
+    failed: tuple[Failure, ...] = ()
+    listing_failures: tuple[Failure, ...] = ()
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.listing_failures
+
+
+@dataclass(frozen=True)
+class RefreshListed:
+    todo: tuple[Video, ...]  # transcribed videos whose metadata is fetched now
+    not_transcribed: int
+    filtered_out: int
+
+
+@dataclass(frozen=True)
+class MetadataChecked:
+    """One video's metadata was fetched and compared; `changes` empty: its transcript was left as it was."""
+
+    video: Video
+    position: int
+    total: int
+    changes: tuple[str, ...] = ()
+
+
 Event = Listed | DownloadStarted | DownloadProgressed | Retrying | TranscribeStarted | TranscribeProgressed | \
-    VideoStored | VideoFailed | VideoRetried
+    VideoStored | VideoFailed | VideoRetried | RefreshListed | MetadataChecked
 OnEvent = Callable[[Any], None]
 OnStored = Callable[[Transcript, Path], None]
+# Called after a refresh rewrote a transcript: (transcript, file, checksum of the file it replaced,
+# whose segments are the same).
+OnRefreshed = Callable[[Transcript, Path, str], None]
 # Called once at the start of a run, under the ingest lock: bring the index in line with everything
 # the store holds (whatever the log says); returns how many transcripts it had to (re)index.
 CatchUp = Callable[[], int]

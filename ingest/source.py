@@ -260,14 +260,15 @@ def chapters_in_order(marks: list[tuple[Any, Any, Any]], duration: float | None 
     return tuple(out)
 
 
-def with_file_chapters(video: Video, path: Path) -> Video:
+def with_file_chapters(video: Video, path: Path | str, timeout: float | None = None) -> Video:
     """`video` with the chapter marks of its media file when its source gave none (a feed's or a
-    local recording: yt-dlp's generic extractor does not read them)."""
+    local recording: yt-dlp's generic extractor does not read them). `path` may be an http(s) URL:
+    PyAV then reads the file's header with range requests, not the whole recording."""
     if video.chapters:
         return video
     from ingest.audio import file_chapters
 
-    chapters = chapters_in_order(file_chapters(path), video.duration)
+    chapters = chapters_in_order(file_chapters(path, timeout=timeout), video.duration)
     return replace(video, chapters=chapters) if chapters else video
 
 
@@ -315,6 +316,26 @@ def fetch_audio(video: Video, dest_dir: Path, options: SourceOptions | None = No
     path = _downloaded_path(info, dest_dir, stem)
     fetched = video_from_info(info, channel=video.channel)
     return path, with_file_chapters(merge_metadata(video, fetched), path)
+
+
+def fetch_metadata(video: Video, options: SourceOptions | None = None) -> Video:
+    """`video` with its full metadata (description, upload date, chapters), nothing downloaded.
+
+    For refreshing a transcribed video: YouTube's page gives its chapters; a feed's or a local
+    recording's chapter marks are read from the media file's header.
+    """
+    options = options or SourceOptions()
+    if is_local(video):
+        path = Path(video.media_url)
+        if not path.is_file():
+            raise DownloadFailed(video.id, f"{path}: no such file", reason="not-found")
+        return with_file_chapters(video, path)
+    url = video.webpage_url or video.media_url
+    info = _extract(url, options, flat=False, what=video.id)
+    fetched = merge_metadata(video, video_from_info(info, channel=video.channel))
+    if fetched.media_url and not is_youtube(url):
+        fetched = with_file_chapters(fetched, fetched.media_url, timeout=options.socket_timeout)
+    return fetched
 
 
 def merge_metadata(listed: Video, fetched: Video | None) -> Video:
@@ -371,7 +392,8 @@ class YtDlpLog:
 
 def ydl_params(options: SourceOptions, *, flat: bool, dest: Path | None = None,
                hook: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """The yt-dlp parameters for a listing (`flat`) or a download into `dest`.<ext>."""
+    """The yt-dlp parameters for a listing (`flat`), a download into `dest`.<ext>, or (neither) one
+    video's full metadata without a download."""
     from yt_dlp.utils import parse_bytes
 
     params: dict[str, Any] = {
@@ -398,13 +420,15 @@ def ydl_params(options: SourceOptions, *, flat: bool, dest: Path | None = None,
         params["extract_flat"] = "in_playlist"
         params["skip_download"] = True
         return params
-    assert dest is not None
+    params["noplaylist"] = True
+    if dest is None:  # one video's full metadata, no download
+        params["skip_download"] = True
+        return params
     params["format"] = options.audio_format
     params["outtmpl"] = {"default": str(dest).replace("%", "%%") + ".%(ext)s"}
     params["paths"] = {"home": str(dest.parent), "temp": str(dest.parent)}
     params["overwrites"] = True
     params["continuedl"] = False
-    params["noplaylist"] = True
     if options.extract_audio:
         params["postprocessors"] = [{"key": "FFmpegExtractAudio", "preferredcodec": "best"}]
     if options.sleep_interval:
@@ -432,7 +456,7 @@ def _extract(url: str, options: SourceOptions, *, flat: bool, dest: Path | None 
     params = ydl_params(options, flat=flat, dest=dest, hook=hook if on_progress else None)
     try:
         with yt_dlp.YoutubeDL(params) as ydl:
-            info = ydl.extract_info(url, download=not flat)
+            info = ydl.extract_info(url, download=not flat and dest is not None)
             if info is None:
                 raise DownloadFailed(what or url, "yt-dlp returned nothing", reason="unavailable")
             return ydl.sanitize_info(info)

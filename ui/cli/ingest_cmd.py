@@ -22,6 +22,9 @@ from ui.cli.ingest_progress import Progress
 @click.option("--match", metavar="REGEX", help="Only videos whose title matches (case-insensitive).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress; print only failures (for cron).")
 @click.option("--force", is_flag=True, help="Transcribe again even videos already transcribed with this model.")
+@click.option("--refresh-metadata", is_flag=True,
+              help="Transcribe nothing: fetch the transcribed videos' titles, descriptions, dates and chapters "
+                   "and update the transcripts (and the index) where they changed.")
 @engine_choice_options
 @click.option("--wait", is_flag=True, help="If another ingest is running, wait for it instead of refusing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
@@ -31,8 +34,8 @@ from ui.cli.ingest_progress import Progress
 @click.pass_context
 @domain_errors
 def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: int | None, since: Any,
-           match: str | None, quiet: bool, force: bool, engine: str | None, model: str | None,
-           language: str | None, wait: bool, jobs: int | None, scheduler: str | None) -> None:
+           match: str | None, quiet: bool, force: bool, refresh_metadata: bool, engine: str | None,
+           model: str | None, language: str | None, wait: bool, jobs: int | None, scheduler: str | None) -> None:
     """Download and transcribe the channel's new videos, then index them.
 
     \b
@@ -43,6 +46,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
     sessions ingest -q                   for cron: silent unless something failed (exit 1)
     sessions ingest --jobs 2             two videos at once, one worker process each
     sessions ingest --scheduler tcp://HOST:8786   on the workers of a Dask cluster
+    sessions ingest --refresh-metadata   new titles, descriptions, dates, chapters; no Whisper
 
     Already transcribed videos (same engine and model) are skipped; failed ones are retried.
     Each video is committed on its own, so an interrupted run resumes where it stopped.
@@ -58,6 +62,14 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
                              force=force, engine=engine, model=model, language=language, wait=wait,
                              **({"jobs": jobs} if jobs else {}), **({"scheduler": scheduler} if scheduler else {}))
     store = TranscriptStore(config.paths.transcripts)
+
+    if refresh_metadata:
+        clashing = [name for name, given in (("--dry-run", dry_run), ("--force", force), ("--jobs", jobs),
+                                             ("--scheduler", scheduler)) if given]
+        if clashing:
+            raise click.UsageError(f"--refresh-metadata transcribes nothing: {', '.join(clashing)} does not apply")
+        _refresh(urls, store, options, config, quiet)
+        return
 
     if dry_run:
         plan = planning.plan_ingest(urls, store=store, options=options,
@@ -81,6 +93,23 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], dry_run: bool, limit: i
             progress.close()
     if not quiet or not report.ok:
         print_summary(report, err=quiet)
+    if not report.ok:
+        raise SystemExit(EXIT_FAILED)
+
+
+def _refresh(urls: tuple[str, ...], store: Any, options: Any, config: Any, quiet: bool) -> None:
+    from ingest.refresh import refresh_metadata
+
+    progress = None if quiet else Progress()
+    try:
+        report = refresh_metadata(urls, store=store, options=options,
+                                  on_refreshed=refresh_index_hook(config.paths.index, config.meaning),
+                                  on_event=progress.handle if progress else _failures_only)
+    finally:
+        if progress:
+            progress.close()
+    if not quiet or not report.ok:
+        print_refresh_summary(report, err=quiet)
     if not report.ok:
         raise SystemExit(EXIT_FAILED)
 
@@ -112,6 +141,19 @@ def index_hook(index_dir: Path, meaning: Any = None):
                          meaning=meaning)
 
     return on_stored
+
+
+def refresh_index_hook(index_dir: Path, meaning: Any = None):
+    """What a metadata refresh calls after rewriting a transcript: re-index it, keeping its meaning vectors."""
+
+    def on_refreshed(transcript: Any, path: Path, previous: str) -> None:
+        from archive.store import TranscriptStore
+        from index.build import file_stamp, index_transcript
+
+        index_transcript(index_dir, transcript, TranscriptStore.checksum(path), source=path.name,
+                         stamp=file_stamp(path), meaning=meaning, same_segments_as=previous)
+
+    return on_refreshed
 
 
 def index_catch_up(store: Any, index_dir: Path):
@@ -157,6 +199,19 @@ def print_summary(report: Any, err: bool = False) -> None:
             f"{audio_length(report.audio_seconds)} of audio transcribed, in {elapsed(report.elapsed)}")
     if report.reindexed:
         line += f" ({report.reindexed} stored transcript(s) the index lacked were indexed)"
+    click.echo(line, err=err)
+
+
+def print_refresh_summary(report: Any, err: bool = False) -> None:
+    for line in listing_failure_lines(report.listing_failures, "failed to list"):
+        click.echo(line, err=True)
+    for f in report.failed:
+        click.echo(f"failed: {f.id} ({f.title}): {f.reason}: {f.message}", err=True)
+    failed = len(report.failed) + len(report.listing_failures)
+    line = (f"refresh: {len(report.refreshed)} updated, {report.unchanged} unchanged, {failed} failed, "
+            f"nothing transcribed, in {elapsed(report.elapsed)}")
+    if report.not_transcribed:
+        line += f"; {report.not_transcribed} listed video(s) not transcribed yet (`sessions ingest` does them)"
     click.echo(line, err=err)
 
 

@@ -57,6 +57,10 @@ class Progress:
                 self._retried(event)
             elif isinstance(event, (p.VideoStored, p.VideoFailed)):
                 self._ended(event, stored=isinstance(event, p.VideoStored))
+            elif isinstance(event, p.RefreshListed):
+                self._refresh_listed(event)
+            elif isinstance(event, p.MetadataChecked):
+                self._checked(event)
 
     # -- events ------------------------------------------------------------------------------
     def _listed(self, plan: Any) -> None:
@@ -124,6 +128,20 @@ class Progress:
             first = (event.message.splitlines() or [""])[0]
             self._write(f"{_where(state)}failed: {video.id} ({video.title}): {event.reason}: {first}, after {took}"
                         if self.plain else f"failed: {video.id} ({video.title}): {event.reason}")
+        if self.overall is not None:
+            self.overall.update(1)
+
+    def _refresh_listed(self, event: Any) -> None:
+        self._write(f"listed: {len(event.todo)} transcribed to check, {event.not_transcribed} not transcribed"
+                    + (f", {event.filtered_out} left out" if event.filtered_out else ""))
+        if event.todo and not self.plain:
+            self.overall = self._bar(total=len(event.todo), desc="videos", unit="video", position=0, leave=True)
+
+    def _checked(self, event: Any) -> None:
+        """A metadata refresh: a line for each transcript rewritten (the unchanged only move the bar)."""
+        if event.changes:
+            self._write(f"[{event.position}/{event.total}] updated: {event.video.id} ({event.video.title}): "
+                        + ", ".join(c.replace("_", " ") for c in event.changes))
         if self.overall is not None:
             self.overall.update(1)
 
