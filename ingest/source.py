@@ -423,6 +423,7 @@ def ydl_params(options: SourceOptions, *, flat: bool, dest: Path | None = None,
     params["noplaylist"] = True
     if dest is None:  # one video's full metadata, no download
         params["skip_download"] = True
+        params["ignore_no_formats_error"] = True  # the page's metadata is wanted, not a playable format
         return params
     params["format"] = options.audio_format
     params["outtmpl"] = {"default": str(dest).replace("%", "%%") + ".%(ext)s"}

@@ -204,3 +204,22 @@ def test_a_re_indexed_video_s_meaning_moments_come_from_its_live_passages(tmp_pa
                      same_segments_as="a" * 64)
     [hit] = SearchIndex(ix, meaning=meaning).search("lamps in the streets", mode="meaning").videos
     assert hit.video.title == "Renamed" and hit.moments[0].text.strip() == "public street lighting costs money"
+
+
+def test_fetching_metadata_asks_yt_dlp_for_no_download():
+    params = source.ydl_params(source.SourceOptions(), flat=False)
+    assert params["skip_download"] and params["noplaylist"] and params["ignore_no_formats_error"]
+    assert "outtmpl" not in params and "postprocessors" not in params and "extract_flat" not in params
+
+
+def test_a_youtube_video_s_chapters_come_from_its_page(monkeypatch):
+    from tests.test_source import YOUTUBE_INFO
+
+    listed = source.video_from_info({"_type": "url", "ie_key": "Youtube", "id": "dQw4w9WgXcQ",
+                                     "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Stocktaking"})
+    asked = []
+    monkeypatch.setattr(source, "_extract", lambda url, options, **kw: asked.append(kw) or YOUTUBE_INFO)
+    full = source.fetch_metadata(listed)
+    assert asked == [{"flat": False, "what": "dQw4w9WgXcQ"}]  # no dest: nothing is downloaded
+    assert [c.title for c in full.chapters] == ["Welcome", "Stocktaking of the localisation", "Questions from the floor"]
+    assert full.title == "Stocktaking" and full.description.startswith("Chapters:")
