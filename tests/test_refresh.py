@@ -213,13 +213,16 @@ def test_fetching_metadata_asks_yt_dlp_for_no_download():
 
 
 def test_a_youtube_video_s_chapters_come_from_its_page(monkeypatch):
-    from tests.test_source import YOUTUBE_INFO
-
     listed = source.video_from_info({"_type": "url", "ie_key": "Youtube", "id": "dQw4w9WgXcQ",
                                      "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Stocktaking"})
     asked = []
-    monkeypatch.setattr(source, "_extract", lambda url, options, **kw: asked.append(kw) or YOUTUBE_INFO)
+    info = {"id": "dQw4w9WgXcQ", "title": "Stocktaking", "upload_date": "20240312", "duration": 5412,
+            "description": "Chapters:\n00:00 Welcome", "ie_key": "Youtube",
+            "webpage_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "chapters": [{"start_time": 0, "end_time": 725, "title": "Welcome"},
+                         {"start_time": 725, "end_time": 5412, "title": "Questions from the floor"}]}
+    monkeypatch.setattr(source, "_extract", lambda url, options, **kw: asked.append(kw) or info)
     full = source.fetch_metadata(listed)
     assert asked == [{"flat": False, "what": "dQw4w9WgXcQ"}]  # no dest: nothing is downloaded
-    assert [c.title for c in full.chapters] == ["Welcome", "Stocktaking of the localisation", "Questions from the floor"]
-    assert full.title == "Stocktaking" and full.description.startswith("Chapters:")
+    assert [(c.title, c.start) for c in full.chapters] == [("Welcome", 0.0), ("Questions from the floor", 725.0)]
+    assert full.title == "Stocktaking" and full.upload_date == "2024-03-12" and full.description.startswith("Chapters:")
