@@ -72,18 +72,29 @@ if (!window.__ssFollow) {
 def bring_into_view(container_key: str) -> str:
     """Scroll the element `.st-key-<container_key>` fully into view as it is drawn (a phone's player
     would otherwise start playing out of sight, below the fold). It keeps looking for two seconds,
-    while the video learns its size and the panel fills in, then leaves the scrolling to the user."""
+    while the video learns its size and the panel fills in, then leaves the scrolling to the user.
+
+    It also starts the player's <video> once, if it can play but never started: Streamlit autoplays
+    a video element only on its first mount (its `preventAutoplay` state), and a mount repeated while
+    the page is still drawing the rerun left the chosen moment paused (2 of ~100 clicks in bench.ui)."""
     if not _KEY.match(container_key):
         raise ValueError(f"not an element key: {container_key!r}")
     return f"""<script>
 (() => {{
-  let tries = 0;
+  let tries = 0, played = false;
   const look = () => {{
     const el = document.querySelector(".st-key-{container_key}");
     if (el) {{
       const r = el.getBoundingClientRect();
       if (r.height > 40 && (r.top < 0 || r.bottom > window.innerHeight)) {{
         el.scrollIntoView({{block: r.height > window.innerHeight ? "start" : "nearest", behavior: "instant"}});
+      }}
+      const v = el.querySelector("video");
+      if (v && !v.__ssWatched) {{
+        v.__ssWatched = true;
+        v.addEventListener("play", () => {{ played = true; }});
+        const start = () => {{ if (!played && v.paused && v.isConnected) v.play().catch(() => {{}}); }};
+        if (v.readyState >= 3) start(); else v.addEventListener("canplay", start, {{once: true}});
       }}
     }}
     if (tries++ < 20) setTimeout(look, 100);
