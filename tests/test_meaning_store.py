@@ -116,3 +116,35 @@ def test_meaning_disabled_means_words_only(tmp_path):
 
     with pytest.raises(MeaningDisabled, match="enabled = false"):
         si.search("bicycle lanes", mode="meaning")
+
+
+def test_best_segments_of_many_passages_in_one_product_agree_with_each_passage_alone(tmp_path):
+    import numpy as np
+
+    texts = ["peer learning between cities", "street lighting costs money", "mayors share what worked",
+             "bicycle lanes near schools", "waste collection in small towns", "composting in every district",
+             "participatory budgets for youth", "green spaces and parks", "public lamps and electricity bills",
+             "training municipal staff"] * 2
+    long = transcript("vidMeanLong1", "en", texts, date="2025-01-03")
+    ix = tmp_path / "ix"
+    index_transcript(ix, long, "sum1", meaning=MEANING)
+    si = SearchIndex(ix, meaning=MEANING)
+    gen = si._current()
+    store = si.meaning
+    store.refresh(gen.videos, gen)
+    vv = store.get(long.video.id)
+    passages = list(range(len(vv.pass_start)))
+    assert len(passages) > 2
+    q = store.query_vector("the cost of lighting the streets")
+    together = store.best_segments(long.video.id, passages[::-1], q)
+    segs = V.read(V.file_for(store.folder, long.video.id)).seg_vecs.astype(np.float32)
+    for passage, got in zip(passages[::-1], together, strict=True):
+        first, n = (int(x) for x in vv.pass_rows[passage])
+        best = first + int(np.argmax(segs[first:first + n] @ q))
+        assert got[:2] == (int(vv.seg_ms[best][0]), int(vv.seg_ms[best][1]))
+        assert got[2] == pytest.approx(float(segs[best] @ q), abs=1e-5)
+    # the transposed matrix scan ranks passages exactly as their vectors do
+    found = store.nearest(q, None, 3)
+    pv = vv.pass_vecs.astype(np.float32) @ q
+    assert [p for _cos, _vid, p in found] == list(np.argsort(-pv, kind="stable")[:3])
+    assert store.nearest(q, {"someOtherVideo"}, 3) == []
