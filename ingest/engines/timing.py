@@ -56,3 +56,32 @@ def make_segment(
         no_speech_prob=None if no_speech_prob is None else round(float(no_speech_prob), 4),
         language=language,
     )
+
+
+SENTENCE_ENDS = (".", "?", "!", "…")
+CLAUSE_ENDS = (",", ";", ":")
+
+
+def split_long(words: tuple[Word, ...], max_seconds: float, min_seconds: float = 2.0) -> list[tuple[Word, ...]]:
+    """Words of one long decoded window cut into subtitle-sized runs, at sentence ends first.
+
+    Batched decoding without timestamp tokens returns each ≤ 30-s window as one segment; a
+    subtitle, a search passage and a transcript line should be a sentence or so. A run ends after a
+    sentence-ending word once it lasts `min_seconds`; one reaching `max_seconds` is cut after its
+    last clause mark, else at its widest pause."""
+    runs: list[tuple[Word, ...]] = []
+    run: list[Word] = []
+    for word in words:
+        run.append(word)
+        length = run[-1].end - run[0].start
+        if word.word.endswith(SENTENCE_ENDS) and length >= min_seconds:
+            runs.append(tuple(run))
+            run = []
+        elif length >= max_seconds and len(run) > 1:
+            marks = [i for i, w in enumerate(run[:-1]) if w.word.endswith(CLAUSE_ENDS)]
+            cut = marks[-1] if marks else max(range(len(run) - 1), key=lambda i: run[i + 1].start - run[i].end)
+            runs.append(tuple(run[: cut + 1]))
+            run = run[cut + 1:]
+    if run:
+        runs.append(tuple(run))
+    return runs
