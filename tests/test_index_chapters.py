@@ -10,9 +10,8 @@ import pytest
 
 from archive.links import deep_link
 from archive.records import Chapter
-from archive.store import TranscriptStore
 from index.results import SearchFilters
-from tests.support.index_data import transcript
+from tests.support.index_data import open_index, transcript
 
 LEAD_IN = 2.0
 
@@ -32,15 +31,7 @@ def _sessions() -> list:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from index.build import rebuild
-    from index.search import SearchIndex
-
-    root = tmp_path_factory.mktemp("chapter-index")
-    store = TranscriptStore(root / "transcripts")
-    for t in _sessions():
-        store.write(t)
-    rebuild(store, root / "index")
-    ix = SearchIndex(root / "index")
+    ix = open_index(tmp_path_factory.mktemp("chapter-index"), _sessions())
     yield ix
     ix.close()
 

@@ -7,10 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from archive.store import TranscriptStore
 from index import query as Q
 from index.metadata import session_matches
-from tests.support.index_data import transcript
+from tests.support.index_data import open_index, transcript
 
 
 def _sessions() -> list:
@@ -26,15 +25,7 @@ def _sessions() -> list:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from index.build import rebuild
-    from index.search import SearchIndex
-
-    root = tmp_path_factory.mktemp("metadata-index")
-    store = TranscriptStore(root / "transcripts")
-    for t in _sessions():
-        store.write(t)
-    rebuild(store, root / "index")
-    ix = SearchIndex(root / "index")
+    ix = open_index(tmp_path_factory.mktemp("metadata-index"), _sessions())
     yield ix
     ix.close()
 

@@ -28,3 +28,16 @@ def transcript(video_id: str, lang: str | None, texts: list[str], *, title: str 
 
 def word_time(t: Transcript, segment: int, word: int) -> float:
     return t.segments[segment].words[word].start
+
+
+def open_index(root, transcripts):
+    """Store `transcripts` under root/transcripts, build root/index from them, open it (SearchIndex)."""
+    from archive.store import TranscriptStore
+    from index.build import rebuild
+    from index.search import SearchIndex
+
+    store = TranscriptStore(root / "transcripts")
+    for t in transcripts:
+        store.write(t)
+    rebuild(store, root / "index")
+    return SearchIndex(root / "index")
