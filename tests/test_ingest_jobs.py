@@ -81,6 +81,15 @@ def test_two_jobs_give_the_same_transcripts_as_one(feed, tmp_path, tiny_en_model
     assert TranscriptStore(roots[1] / "transcripts").read("jfk").transcription.worker == ""
 
 
+def start_ingest_jobs2(config: Path) -> subprocess.Popen:
+    """`sessions ingest --jobs 2` in a subprocess, in its own process group: the coordinator and its
+    workers, so the test can reap the orphans of a kill."""
+    env = dict(os.environ, SESSIONS_CONFIG=str(config), HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "ingest", "--jobs", "2"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
 def test_sigkill_of_the_coordinator_then_rerun_loses_and_duplicates_nothing(feed, tmp_path, tiny_en_model):
     f = feed(items())
     config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
@@ -93,11 +102,7 @@ def test_sigkill_of_the_coordinator_then_rerun_loses_and_duplicates_nothing(feed
             return False
         return statuses.count("done") >= 1 and statuses.count("transcribing") >= 1
 
-    env = dict(os.environ, SESSIONS_CONFIG=str(config), HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO))
-    # Its own process group: the coordinator and its workers, so the test can reap the orphans.
-    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "ingest", "--jobs", "2"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = start_ingest_jobs2(config)
     try:
         deadline = time.monotonic() + 300
         while not one_done_others_in_flight():
@@ -134,10 +139,7 @@ def test_a_worker_process_killed_mid_video_shows_as_a_retry_and_the_video_is_sto
     f = feed(items()[:2])
     config = write_config(tmp_path, tiny_en_model, urls=(f.url,))
     state = tmp_path / "data" / "state"
-    env = dict(os.environ, SESSIONS_CONFIG=str(config), HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "ingest", "--jobs", "2"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = start_ingest_jobs2(config)
     try:
         deadline = time.monotonic() + 300
         while True:
