@@ -189,12 +189,17 @@ def print_plan(plan: Any) -> None:
         click.echo(line, err=True)
 
 
-def print_summary(report: Any, err: bool = False) -> None:
+def print_failures(report: Any) -> int:
+    """The run's listing and per-video failures on stderr; their count."""
     for line in listing_failure_lines(report.listing_failures, "failed to list"):
         click.echo(line, err=True)
     for f in report.failed:
         click.echo(f"failed: {f.id} ({f.title}): {f.reason}: {f.message}", err=True)
-    failed = len(report.failed) + len(report.listing_failures)
+    return len(report.failed) + len(report.listing_failures)
+
+
+def print_summary(report: Any, err: bool = False) -> None:
+    failed = print_failures(report)
     line = (f"ingest: {len(report.stored)} new, {report.skipped} skipped, {failed} failed, "
             f"{audio_length(report.audio_seconds)} of audio transcribed, in {elapsed(report.elapsed)}")
     if report.reindexed:
@@ -203,11 +208,7 @@ def print_summary(report: Any, err: bool = False) -> None:
 
 
 def print_refresh_summary(report: Any, err: bool = False) -> None:
-    for line in listing_failure_lines(report.listing_failures, "failed to list"):
-        click.echo(line, err=True)
-    for f in report.failed:
-        click.echo(f"failed: {f.id} ({f.title}): {f.reason}: {f.message}", err=True)
-    failed = len(report.failed) + len(report.listing_failures)
+    failed = print_failures(report)
     line = (f"refresh: {len(report.refreshed)} updated, {report.unchanged} unchanged, {failed} failed, "
             f"nothing transcribed, in {elapsed(report.elapsed)}")
     if report.not_transcribed:
