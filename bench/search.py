@@ -1,17 +1,26 @@
 """Benchmark: the Whoosh index vs SQLite FTS5 on a channel-sized synthetic archive, side by side.
 
-    python -m bench.search [--sessions 500] [--hours 1.5] [--root data/bench] [--runs 5]
+    python -m bench.search [--sessions 500] [--hours 1.5] [--root data/bench] [--runs 5] [--meaning]
 
 Generates (or reuses) the archive of bench.archive, then measures in one run: full build time,
 index size, time to add one session, first-open time, and median / p95 latency per query class,
 for SessionSearch (index.search) and for SQLite FTS5 over the same passages (unicode61 with
 diacritics removed, no stemming, no fuzzy). Prints ratios; asserts nothing.
+
+--meaning also embeds the archive with the default encoder into a second index, ROOT/index-meaning,
+kept between runs: `sessions index` style (index.build.update), one video at a time, so a run that
+is stopped resumes where it was. Embedding the whole archive takes about an hour on 2 cores; the
+seconds spent are summed over runs in ROOT/index-meaning.embedding.json. Then: p95 of the meaning
+and both modes next to words and FTS5 per query class, vector storage, adding one session with its
+vectors, and sibling precision / recall on the planted EN/FR/ES triplets (--triplets, planted in
+every archive this bench makes, after the word-salad sessions).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -21,9 +30,9 @@ from datetime import date
 from pathlib import Path
 
 from archive.store import TranscriptStore
-from bench.archive import generate_archive, make_session
+from bench.archive import generate_archive, make_session, sibling_triplet
 from index import schema as S
-from index.build import documents, index_transcript, rebuild
+from index.build import documents, index_transcript, rebuild, update
 from index.encoders import MeaningOptions
 from index.results import SearchFilters
 from index.search import SearchIndex
@@ -121,6 +130,49 @@ def fts_search(con, q: str, opts: dict, limit=20, per_video=5):
                        f"AND rowid IN ({','.join('?' * len(rowids))})", args + rowids).fetchall()
 
 
+# -- meaning ---------------------------------------------------------------------------------
+def embed_archive(store: TranscriptStore, midx: Path, meaning: MeaningOptions, log) -> dict:
+    """Bring ROOT/index-meaning in line with the archive (words, then vectors), timing the embedding;
+    the seconds and segments embedded add up over runs in <midx>.embedding.json."""
+    ledger = midx.with_name(f"{midx.name}.embedding.json")
+    total = json.loads(ledger.read_text()) if ledger.exists() else {"seconds": 0.0, "segments": 0, "runs": 0}
+    t = time.perf_counter()
+    update(store, midx, on_progress=lambda i, n, _: i % 50 == 0 and log(f"meaning index: words {i}/{n}"))
+    words_s = time.perf_counter() - t
+    segments_of = {}
+
+    def progress(i, n, source):
+        # the time since the previous video (the first: since the update began, loading the encoder),
+        # not counting this bookkeeping
+        total["seconds"] += time.perf_counter() - progress.since
+        if source not in segments_of:
+            segments_of[source] = sum(1 for s in store.read_path(store.root / source).segments if s.text.strip())
+            total["segments"] += segments_of[source]
+            total["sessions"] = total.get("sessions", 0) + 1
+        total.setdefault("load_1min", []).append(round(os.getloadavg()[0], 2))  # how busy the cores were
+        ledger.write_text(json.dumps(total))  # a stopped run keeps what it spent
+        progress.since = time.perf_counter()
+        if i % 10 == 0 or i == n:
+            log(f"embedded {i}/{n} ({total['segments'] / max(total['seconds'], 1e-9):.0f} segments/s)")
+
+    progress.since = time.perf_counter()
+    report = update(store, midx, meaning=meaning, on_embed=progress)
+    total["runs"] += bool(report.embedded)
+    ledger.write_text(json.dumps(total))
+    total.setdefault("sessions", 0)
+    return {"meaning_index_words_s": words_s, "meaning_embedded": len(report.embedded), "embedding": total,
+            "vectors_mb": _du(midx / "meaning") / 1e6}
+
+
+def sibling_figures(si: SearchIndex, planted: list[list[str]]) -> dict:
+    truth = {frozenset((a, b)) for trip in planted for i, a in enumerate(trip) for b in trip[i + 1:]}
+    found = {frozenset((v.id, s.video.id)) for v in si.videos() for s in si.siblings(v.id)}
+    tp = len(found & truth)
+    return {"sibling_pairs_found": len(found), "sibling_pairs_planted": len(truth),
+            "sibling_precision": tp / len(found) if found else 1.0,
+            "sibling_recall": tp / len(truth) if truth else 1.0}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=500)
@@ -128,14 +180,15 @@ def main(argv=None) -> int:
     ap.add_argument("--root", type=Path, default=Path("data/bench"))
     ap.add_argument("--runs", type=int, default=10, help="timed runs of each query")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--triplets", type=int, default=10, help="planted EN/FR/ES sibling events")
     ap.add_argument("--meaning", action="store_true",
-                    help="also embed the archive (default encoder; vectors kept in ROOT/index/meaning and reused "
-                         "by the next run) and time --mode meaning and both per query class")
+                    help="also embed the archive (default encoder; vectors kept in ROOT/index-meaning and "
+                         "completed by the next run) and time --mode meaning and both per query class")
     args = ap.parse_args(argv)
     meaning = MeaningOptions() if args.meaning else None
     root = args.root
     tdir, idir, db = root / "transcripts", root / "index", root / "fts.sqlite"
-    figures: dict = {"sessions": args.sessions, "hours_per_session": args.hours}
+    figures: dict = {"sessions": args.sessions, "hours_per_session": args.hours, "triplets": args.triplets}
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -149,19 +202,22 @@ def main(argv=None) -> int:
                          on_progress=lambda i, n: i % 50 == 0 and log(f"generated {i}/{n}"))
         figures["generate_s"] = time.perf_counter() - t
         marker.write_text("ok")
+    planted = [[t.video.id for t in sibling_triplet(n, hours=args.hours)] for n in range(args.triplets)]
+    for n, ids in enumerate(planted):
+        if not all((tdir / f"{vid}.json").exists() for vid in ids):
+            for t in sibling_triplet(n, hours=args.hours):
+                store.write(t)
     segments = sum(1 for t in store.iter_all() for _ in t.segments)
     figures["segments"] = segments
     log(f"archive: {args.sessions} sessions, {segments} segments")
 
     t = time.perf_counter()
-    report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"),
-                     meaning=meaning, on_embed=lambda i, n, _: i % 10 == 0 and log(f"embedded {i}/{n}"))
+    report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"))
     figures["whoosh_build_s"] = time.perf_counter() - t
-    if meaning is not None:
-        # Embedding is part of the rebuild above; vectors of an earlier run were reused, not recomputed.
-        figures["meaning_embedded"], figures["meaning_reused"] = len(report.embedded), report.reused
-        figures["vectors_mb"] = _du(idir / "meaning") / 1e6
     figures["whoosh_size_mb"] = _du(idir) / 1e6
+    midx = root / "index-meaning"
+    if meaning is not None:
+        figures.update(embed_archive(store, midx, meaning, log))
     figures["passages"] = None
     log(f"whoosh build {figures['whoosh_build_s']:.0f} s, {figures['whoosh_size_mb']:.0f} MB, {report.videos} videos")
 
@@ -179,6 +235,7 @@ def main(argv=None) -> int:
     CLASSES["rare term"] = [(w, {}) for w in rare_words(seed=0)]
     con = sqlite3.connect(db)
     rows = []
+    msi = SearchIndex(midx) if meaning is not None else None
     for cls, queries in CLASSES.items():
         w_times, f_times, hits = [], [], []
         m_times: dict[str, list[float]] = {}
@@ -193,10 +250,12 @@ def main(argv=None) -> int:
                 t = time.perf_counter()
                 si.search(q, filters=filters, sort=sort)
                 w_times.append(time.perf_counter() - t)
-                for mode in ("meaning", "both") if meaning is not None else ():
-                    si.meaning.clear_query_cache()  # every run pays the query's encoding
+                for mode in ("meaning", "both") if msi is not None else ():
+                    if not m_times.get(mode):
+                        msi.search(q, filters=filters, sort=sort, mode=mode)  # warm-up: loads the vectors
+                    msi.meaning.clear_query_cache()  # every run pays the query's encoding
                     t = time.perf_counter()
-                    si.search(q, filters=filters, sort=sort, mode=mode)
+                    msi.search(q, filters=filters, sort=sort, mode=mode)
                     m_times.setdefault(mode, []).append(time.perf_counter() - t)
                 t = time.perf_counter()
                 fts_search(con, q, {**opts, "sort": sort})
@@ -219,10 +278,11 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     index_transcript(idir, extra, "bench-extra")
     figures["whoosh_add_one_s"] = time.perf_counter() - t
-    if meaning is not None:
+    if msi is not None:
+        figures.update(sibling_figures(msi, planted))
         extra2 = make_session(args.sessions + 2, hours=args.hours)
         t = time.perf_counter()
-        index_transcript(idir, extra2, "bench-extra2", meaning=meaning)
+        index_transcript(midx, extra2, "bench-extra2", meaning=meaning)  # the next run's update drops it
         figures["add_one_with_vectors_s"] = time.perf_counter() - t
     t = time.perf_counter()
     si.search("government")  # the first search after a change reopens the searcher
@@ -248,9 +308,18 @@ def main(argv=None) -> int:
         print(f"{r['class']:16}{r['whoosh_median_ms']:11.1f}{r['whoosh_p95_ms']:8.1f}"
               f"{r['fts_median_ms']:10.1f}{r['fts_p95_ms']:8.1f}{r['whoosh_p95_ms'] / max(r['fts_p95_ms'], 0.01):10.1f}")
     if meaning is not None:
-        print(f"\nmeaning ({meaning.encoder}): {figures['meaning_embedded']} sessions embedded in the build above, "
-              f"{figures['meaning_reused']} reused from the last run; vectors {figures['vectors_mb']:.1f} MB; "
-              f"add one session with vectors {figures['add_one_with_vectors_s']:.1f} s")
+        e = figures["embedding"]
+        print(f"\nmeaning ({meaning.encoder}, {meaning.threads} thread(s)): {e['sessions']} sessions, "
+              f"{e['segments']:,} segments embedded in {e['seconds'] / 60:.1f} min over {e['runs']} run(s) "
+              f"({e['segments'] / max(e['seconds'], 1e-9):.0f} segments/s, median load average "
+              f"{statistics.median(e.get('load_1min') or [0]):.1f}; this run: {figures['meaning_embedded']} "
+              f"sessions) vs the words index's full build {figures['whoosh_build_s'] / 60:.1f} min "
+              f"({e['seconds'] / figures['whoosh_build_s']:.1f}x); vectors {figures['vectors_mb']:.0f} MB "
+              f"next to the words index's {figures['whoosh_size_mb']:.0f} MB; add one session with vectors "
+              f"{figures['add_one_with_vectors_s']:.1f} s")
+        print(f"siblings: {figures['sibling_pairs_found']} pairs found, precision "
+              f"{figures['sibling_precision']:.2f}, recall {figures['sibling_recall']:.2f} "
+              f"({figures['sibling_pairs_planted']} planted pairs in {args.triplets} triplets)")
         print(f"{'query class':16}{'words p95':>10}{'meaning p95':>12}{'both p95':>10}{'FTS5 p95':>10}  (ms)")
         for r in rows:
             print(f"{r['class']:16}{r['whoosh_p95_ms']:10.1f}{r.get('meaning_p95_ms', 0):12.1f}"
