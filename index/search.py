@@ -55,7 +55,7 @@ from index.build import damage_as_error, open_index
 from index.chapters import with_chapters
 from index.compile import compile_query
 from index.encoders import MeaningOptions
-from index.errors import IndexNotBuilt, UnknownVideo
+from index.errors import IndexDamaged, IndexNotBuilt, UnknownVideo
 from index.meaning_search import MeaningStore
 from index.metadata import CHAPTER, TITLE, chapter_matches, edit_distance, session_matches
 from index.moments import Highlighter, locate, snippet
@@ -69,6 +69,7 @@ from index.siblings import corresponding_ms, read_siblings
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
 MEANING_CANDIDATES = 200  # nearest passages considered by a meaning search
+OPEN_ATTEMPTS = 5  # opening a generation another process is replacing: see _current
 RRF_K = 60  # reciprocal rank fusion: score = sum of 1 / (RRF_K + rank) over the two rankings
 PHRASE_NOTICE = ("Quoted phrases and operators are matched exactly: passages similar in meaning are left out "
                  "(search with --mode meaning, or without quotes, to get them).")
@@ -158,10 +159,22 @@ class SearchIndex:
         if gen is not None:
             gen.searcher.close()
             self._gen = None
-        ix = open_index(self.index_dir)
-        searcher = ix.searcher()
-        self._gen = _Generation(searcher, inode, *self._tables(searcher))
-        return self._gen
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                ix = open_index(self.index_dir)
+                searcher = ix.searcher()
+                self._gen = _Generation(searcher, inode, *self._tables(searcher))
+                return self._gen
+            except (IndexDamaged, FileNotFoundError) as exc:
+                # Another process committed between our reading the TOC's name and its files, and
+                # Whoosh deleted the generation we were opening (a CI run: "No such file
+                # _MAIN_23.toc"): open the new one. A file that stays missing is damage.
+                lost = exc.__cause__ if isinstance(exc, IndexDamaged) else exc
+                if not isinstance(lost, FileNotFoundError) or attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+                inode = self._inode()
+        raise AssertionError("unreachable")
 
     def _tables(self, searcher):
         from whoosh.query import Term
