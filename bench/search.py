@@ -180,6 +180,8 @@ def main(argv=None) -> int:
     ap.add_argument("--root", type=Path, default=Path("data/bench"))
     ap.add_argument("--runs", type=int, default=10, help="timed runs of each query")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--reuse-builds", action="store_true",
+                    help="keep the words index and FTS5 database of the last run (timing searches only)")
     ap.add_argument("--triplets", type=int, default=10, help="planted EN/FR/ES sibling events")
     ap.add_argument("--meaning", action="store_true",
                     help="also embed the archive (default encoder; vectors kept in ROOT/index-meaning and "
@@ -211,21 +213,27 @@ def main(argv=None) -> int:
     figures["segments"] = segments
     log(f"archive: {args.sessions} sessions, {segments} segments")
 
-    t = time.perf_counter()
-    report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"))
-    figures["whoosh_build_s"] = time.perf_counter() - t
-    figures["whoosh_size_mb"] = _du(idir) / 1e6
+    builds = root / "build-figures.json"  # what the last full builds took (--reuse-builds prints them)
+    if args.reuse_builds and builds.exists() and idir.is_dir() and db.exists():
+        figures.update(json.loads(builds.read_text()))
+        log("reusing the words index and the FTS5 database of the last run (their build figures are that run's)")
+    else:
+        t = time.perf_counter()
+        report = rebuild(store, idir, on_progress=lambda i, n, _: i % 50 == 0 and log(f"indexed {i}/{n}"))
+        figures["whoosh_build_s"] = time.perf_counter() - t
+        figures["whoosh_size_mb"] = _du(idir) / 1e6
+        log(f"whoosh build {figures['whoosh_build_s']:.0f} s, {figures['whoosh_size_mb']:.0f} MB, {report.videos} videos")
+        t = time.perf_counter()
+        build_fts(store, db)
+        figures["fts_build_s"] = time.perf_counter() - t
+        figures["fts_size_mb"] = db.stat().st_size / 1e6
+        log(f"fts5 build {figures['fts_build_s']:.0f} s, {figures['fts_size_mb']:.0f} MB")
+        builds.write_text(json.dumps({k: figures[k] for k in
+                                      ("whoosh_build_s", "whoosh_size_mb", "fts_build_s", "fts_size_mb")}))
     midx = root / "index-meaning"
     if meaning is not None:
         figures.update(embed_archive(store, midx, meaning, log))
     figures["passages"] = None
-    log(f"whoosh build {figures['whoosh_build_s']:.0f} s, {figures['whoosh_size_mb']:.0f} MB, {report.videos} videos")
-
-    t = time.perf_counter()
-    build_fts(store, db)
-    figures["fts_build_s"] = time.perf_counter() - t
-    figures["fts_size_mb"] = db.stat().st_size / 1e6
-    log(f"fts5 build {figures['fts_build_s']:.0f} s, {figures['fts_size_mb']:.0f} MB")
 
     t = time.perf_counter()
     si = SearchIndex(idir)
@@ -312,7 +320,7 @@ def main(argv=None) -> int:
         print(f"\nmeaning ({meaning.encoder}, {meaning.threads} thread(s)): {e['sessions']} sessions, "
               f"{e['segments']:,} segments embedded in {e['seconds'] / 60:.1f} min over {e['runs']} run(s) "
               f"({e['segments'] / max(e['seconds'], 1e-9):.0f} segments/s, median load average "
-              f"{statistics.median(e.get('load_1min') or [0]):.1f}; this run: {figures['meaning_embedded']} "
+              f"{statistics.median(e['load_1min']) if e.get('load_1min') else '?'}; this run: {figures['meaning_embedded']} "
               f"sessions) vs the words index's full build {figures['whoosh_build_s'] / 60:.1f} min "
               f"({e['seconds'] / figures['whoosh_build_s']:.1f}x); vectors {figures['vectors_mb']:.0f} MB "
               f"next to the words index's {figures['whoosh_size_mb']:.0f} MB; add one session with vectors "
