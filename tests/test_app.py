@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from archive.records import Segment, Transcript, Video, Word
-from tests.support.app import param, run_app
+from tests.support.app import citations, param, run_app
 from tests.support.configs import ARCHIVE, write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
@@ -70,10 +70,10 @@ def videos(at: AppTest):
 
 def _our_script(body: str) -> bool:
     """The page's own scripts (ui.web.page_script), the only <script>s allowed in its HTML."""
-    from ui.web.page_script import FOLLOW_PLAYBACK, TICKS_IN_PLACE, bring_into_view, page_language
+    from ui.web.page_script import COPY_CITATION, FOLLOW_PLAYBACK, TICKS_IN_PLACE, bring_into_view, page_language
 
     pattern = re.escape(bring_into_view("KEY")).replace("KEY", "player-[0-9a-f]{12}")
-    ours = {TICKS_IN_PLACE, FOLLOW_PLAYBACK} | {page_language(code) for code in ("en", "fr", "es")}
+    ours = {TICKS_IN_PLACE + COPY_CITATION, FOLLOW_PLAYBACK} | {page_language(code) for code in ("en", "fr", "es")}
     return body in ours or re.fullmatch(pattern, body) is not None
 
 
@@ -111,7 +111,7 @@ def test_choosing_a_moment_plays_the_local_file_from_the_word_and_shares_it(monk
     assert [s.label for s in video.proto.subtitles] == ["Transcript"]  # captions made from the transcript
     assert param(at, "v") == REAL_ID
     assert param(at, "t") == str(expected)
-    citation = at.get("code")[0].value
+    (citation,) = citations(at)
     assert "Stocktaking Session: civic duty" in citation and "2024-03-12" in citation
     assert citation.endswith(f"jfk.flac#t={expected}")
 
@@ -129,7 +129,7 @@ def test_a_real_transcript_plays_from_the_spoken_word(monkeypatch, tmp_path, tin
     (player,) = videos(at)
     expected = int(max(0.0, country.start - LEAD_IN))
     assert player.proto.start_time == expected and param(at, "t") == str(expected)
-    citation = at.get("code")[0].value
+    (citation,) = citations(at)
     assert f"at {clock(country.start)}." in citation and citation.endswith(f"jfk.flac#t={expected}")
 
 
@@ -139,7 +139,7 @@ def test_a_youtube_session_plays_in_an_embed_from_the_second(monkeypatch, archiv
     assert video.proto.type == video.proto.Type.YOUTUBE_IFRAME
     assert video.proto.url == f"https://www.youtube.com/embed/{YOUTUBE_ID}"
     assert video.proto.start_time == 5
-    assert f"https://www.youtube.com/watch?v={YOUTUBE_ID}&t=5s" in at.get("code")[0].value
+    assert f"https://www.youtube.com/watch?v={YOUTUBE_ID}&t=5s" in citations(at)[0]
 
 
 def test_filters_from_the_url(monkeypatch, archive):

@@ -93,7 +93,14 @@ def test_search_choose_a_moment_and_the_video_plays_from_that_second(page, serve
     params = url_params(page)
     assert params["v"] == VIDEO_ID and params["t"] == str(jump) and params["q"] == "bright"
     assert page.locator("video track").count() == 1  # captions from the transcript
+    # Streamed from disk by `sessions serve`'s own route, not from Streamlit's in-memory media store.
+    assert "/recording/" in page.evaluate("() => document.querySelector('video').currentSrc")
     shot(page, "ui-moment.png")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator(".ss-cite button.ss-copy").click()
+    page.get_by_role("button", name="Copied").wait_for(timeout=5_000)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("“Learning Forum — opening”") and copied.endswith(f"#t={jump}"), copied
 
 
 def test_a_shared_moment_link_opens_at_that_second(page, server):

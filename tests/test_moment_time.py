@@ -17,7 +17,7 @@ from archive.records import Segment, Transcript, Video, Word
 from archive.store import TranscriptStore
 from index.build import rebuild
 from index.search import SearchIndex
-from tests.support.app import param, run_app
+from tests.support.app import citations, param, run_app
 from tests.support.configs import ARCHIVE, write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, info
 from ui.config import load_config
@@ -70,7 +70,7 @@ def test_cli_json_csv_citation_and_app_agree_on_the_moment(config, run_cli, monk
     (video,) = at.get("video")
     assert video.proto.start_time == PLAY_FROM
     assert param(at, "t") == str(PLAY_FROM)
-    citation = at.get("code")[0].value
+    (citation,) = citations(at)
     assert citation == f"“Civic duty”, UCLG Learning, recorded session, 2024-03-12, at 0:32. {link}"
     tick = next(h.proto.body for h in at.get("html") if 'class="ss-timeline"' in h.proto.body)
     assert 'title="0:32"' in tick and f'&amp;t={PLAY_FROM}"' in tick  # the timeline tick too

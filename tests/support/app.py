@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -24,3 +26,9 @@ def param(at: AppTest, key: str) -> str | None:
     """A URL parameter as the browser would show it (AppTest keeps lists for values set by the test)."""
     value = at.query_params.get(key)
     return value[0] if isinstance(value, list) else value
+
+
+def citations(at: AppTest) -> list[str]:
+    """The player's citation line(s) as displayed: plain HTML with a copy button (not st.code)."""
+    return [html.unescape(t) for h in at.get("html")
+            for t in re.findall(r'<code class="ss-cite-text">(.*?)</code>', h.proto.body)]

@@ -11,7 +11,8 @@ import click
 
 from ui.cli import domain_errors, load_cli_config
 
-APP = Path(__file__).resolve().parents[1] / "web" / "app.py"
+# The page (ui/web/app.py) inside an st.App that also streams local recordings (ui/web/server.py).
+APP = Path(__file__).resolve().parents[1] / "web" / "server.py"
 PRIMARY_COLOR = "#b42318"
 
 

@@ -27,6 +27,29 @@ if (!window.__ssTicks) {
 </script>"""
 
 
+# The citation's copy button (ui/web/session_view.py): one listener for the page. The citation is
+# plain HTML: st.code would load a 1.5 MB syntax-highlighting bundle when the first moment opens
+# (~0.2–0.7 s of the browser's time before the player could start).
+COPY_CITATION = """<script>
+if (!window.__ssCopy) {
+  window.__ssCopy = true;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".ss-cite button.ss-copy");
+    if (!button) return;
+    const text = button.parentElement.querySelector(".ss-cite-text").innerText;
+    const done = () => { button.textContent = button.dataset.done; };
+    const select = () => {
+      const range = document.createRange();
+      range.selectNodeContents(button.parentElement.querySelector(".ss-cite-text"));
+      const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+      if (document.execCommand && document.execCommand("copy")) done();
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, select);
+    else select();
+  });
+}
+</script>"""
+
 # The transcript reader follows playback: the line being played is marked (.ss-playing) and kept in
 # view inside the reader's own scrolling panel, unless the reader scrolled it in the last 4 s. Only a
 # <video> element reports its time to the page; a YouTube embed is a cross-origin iframe whose time

@@ -17,7 +17,7 @@ from ui.web import i18n, resources
 from ui.web.controls import current_state, search_box, seed_from_url, sidebar_filters, write_url
 from ui.web.i18n import _
 from ui.web.overview_view import render_empty_state, render_overview
-from ui.web.page_script import TICKS_IN_PLACE, page_language
+from ui.web.page_script import COPY_CITATION, TICKS_IN_PLACE, page_language
 from ui.web.results_csv import results_csv
 from ui.web.results_view import render_results, wanted
 from ui.web.session_view import render_session
@@ -67,7 +67,7 @@ def main() -> None:
     state = current_state()
     write_url(state)
 
-    st.html(TICKS_IN_PLACE, unsafe_allow_javascript=True)
+    st.html(TICKS_IN_PLACE + COPY_CITATION, unsafe_allow_javascript=True)
 
     result = _search(cfg, state, stats.last_indexed) if state.q else None
     found = next((h for h in result.videos if h.video.id == state.v), None) if result and state.v else None

@@ -15,7 +15,7 @@ from archive.errors import SessionsError
 from archive.records import Transcript, Video
 from index.results import Span, VideoHits
 from ui.config import Config
-from ui.web import i18n, resources
+from ui.web import i18n, recordings, resources
 from ui.web.controls import close_player, play
 from ui.web.downloads import transcript_downloads
 from ui.web.i18n import _, language_name
@@ -68,7 +68,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                 facts.insert(0, video.channel)
             st.caption(" · ".join(md_text(f) for f in facts))
             st.caption(_("Cite this moment (the address bar also links to it):"))
-            st.code(citation(video, _spoken_at(hits, state.t), state.t), language=None, wrap_lines=True)
+            st.html(citation_html(citation(video, _spoken_at(hits, state.t), state.t)))
         with read:
             if transcript is None:
                 st.warning(_("The transcript of this session cannot be read."))
@@ -90,6 +90,12 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                     st.caption(_("Source:") + " " + md_text(video.webpage_url))
 
 
+def citation_html(text: str) -> str:
+    """The citation as selectable text with a copy button (page_script.COPY_CITATION makes it copy)."""
+    return (f'<div class="ss-cite"><code class="ss-cite-text">{html_text(text)}</code>'
+            f'<button type="button" class="ss-copy" data-done="{html_text(_("Copied"))}">{html_text(_("Copy"))}</button></div>')
+
+
 def _spoken_at(hits: VideoHits | None, t: int) -> float:
     """The word time of the hit that plays from second `t` (a chosen moment or timeline tick), else `t`."""
     hit = next((h for h in (hits.positions if hits else ()) if int(h.play_from) == t), None)
@@ -105,7 +111,11 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
             # autoplay=True puts autoplay=1 in the embed's src: a click plays, not only cues, the video.
             st.video(source.target, start_time=source.start, autoplay=True)
         elif source.kind in ("file", "url"):
-            media = resources.media(source.target) if source.kind == "file" else source.target
+            media = source.target
+            if source.kind == "file":
+                # Streamed from disk by `sessions serve` (ui/web/recordings.py); else its bytes.
+                media = (recordings.recording_url(_page_url(), Path(source.target), media_roots, source.mimetype)
+                         or resources.media(source.target))
             st.video(media, format=source.mimetype, start_time=source.start, autoplay=True,
                      subtitles={"Transcript": captions} if captions else None)
         elif source.kind == "unavailable":
@@ -114,6 +124,14 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
             st.info(_("No playable recording is stored for this session; the transcript is beside it."))
     # Same markup as long as the moment is the same, so Streamlit inserts (and runs) it once per moment.
     st.html(bring_into_view(key), unsafe_allow_javascript=True)
+
+
+def _page_url() -> str | None:
+    """The page's address in the visitor's browser (None in AppTest)."""
+    try:
+        return st.context.url
+    except Exception:  # no browser behind this run
+        return None
 
 
 def _chapters(video: Video, t: int, spoken: float) -> None:
