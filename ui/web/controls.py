@@ -118,7 +118,8 @@ def sidebar_filters(stats: ArchiveStats, videos: list[Video]) -> None:
         lo = min([lo, *chosen])
         st.date_input(_("From"), key="w_since", min_value=lo, max_value=hi, format="YYYY-MM-DD")
         st.date_input(_("Until"), key="w_until", min_value=lo, max_value=hi, format="YYYY-MM-DD")
-        titles = {v.id: _session_label(v) for v in videos}
+        lang = i18n.current()
+        titles = {v.id: _session_label(v, lang) for v in videos}
         if ss.get("w_session") and ss.w_session not in titles:
             titles[ss.w_session] = _("(unknown session {id})").format(id=ss.w_session)
         everything = _("All sessions")
@@ -159,9 +160,9 @@ def write_url(state: SearchState) -> None:
     st.session_state.url_written = params
 
 
-def _session_label(video: Video) -> str:
+def _session_label(video: Video, lang: str) -> str:
     title = " ".join(video.title.split()) or video.id
-    return f"{title} ({i18n.day(video.upload_date)})" if video.upload_date else title
+    return f"{title} ({i18n.day(video.upload_date, lang)})" if video.upload_date else title
 
 
 def _parse_date(text: str | None) -> date | None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from index.results import SearchResult, VideoHits
 from ui.web import i18n
-from ui.web.controls import play, set_query
+from ui.web.controls import current_state, play, set_query, write_url
 from ui.web.i18n import _, language_name, ngettext
 from ui.web.results_csv import results_csv, results_filename
 from ui.web.state import SearchState, moment_links
@@ -25,7 +25,11 @@ FEW_HITS = 3
 PAGE = 10
 
 
-OpenSession = Callable[[VideoHits], None]
+OpenSession = Callable[[VideoHits, SearchState], None]
+# Where the session panel was last drawn: a card's video id, TOP_PANEL, or None. A click inside a
+# card reruns that card alone (st.fragment); when the panel was elsewhere, the whole page reruns.
+PANEL_AT = "panel_at"
+TOP_PANEL = "\0top"
 
 
 def render_results(result: SearchResult, state: SearchState, open_session: OpenSession | None = None,
@@ -47,7 +51,7 @@ def render_results(result: SearchResult, state: SearchState, open_session: OpenS
     _summary(result, shown)
     st.html(legend_html())
     for n, hits in enumerate(result.videos[:shown]):
-        _session_card(n, hits, state, open_session)
+        _session_card(n, hits, open_session)
     left = result.total_videos - shown
     if left > 0:
         more = min(PAGE, left)
@@ -112,8 +116,18 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
                            type="tertiary")
 
 
-def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: OpenSession | None) -> None:
+@st.fragment
+def _session_card(n: int, hits: VideoHits, open_session: OpenSession | None) -> None:
+    """One result card. A fragment: choosing one of its moments, or using the player opened in it,
+    reruns this card alone (the rest of the page stays as drawn), unless the player must move here
+    from elsewhere on the page. It reads the state afresh: a fragment rerun gets its first arguments."""
     video = hits.video
+    state = current_state()
+    here = open_session is not None and state.v == video.id
+    elsewhere = st.session_state.get(PANEL_AT) not in (None, video.id)
+    if here and elsewhere:  # never in a full run: search_page resets PANEL_AT before drawing
+        st.rerun()  # the panel open in another card (or on top) must close: redraw the whole page
+    write_url(state)  # a fragment rerun is the only run that sees this click
     with st.container(border=True):
         # Title, facts, the title-match mark and the hit timeline are one st.html element: the browser's
         # drawing time grows with the number of elements, and plain HTML is inserted as it is.
@@ -121,27 +135,28 @@ def _session_card(n: int, hits: VideoHits, state: SearchState, open_session: Ope
         if not hits.moments:
             st.button(_("▶ Watch from the start"), key=f"play-{n}-start", on_click=play, args=(video.id, 0),
                       type="primary" if state.v == video.id else "secondary")
-            if open_session is not None and state.v == video.id:
-                open_session(hits)
-            return
-        # One element per moment: the whole snippet is its play button. A row of columns holding a
-        # button and a snippet was five elements, and a tooltip per button doubled a button's cost to
-        # draw: together they made a result page slow in the browser.
-        for i, moment in enumerate(hits.moments):
-            selected = state.v == video.id and state.t == int(moment.play_from)
-            about = _marker(moment.matched)
-            st.button(
-                f"▶ **{clock(moment.word_time)}** ·{about} {marked_markdown(moment.text, moment.spans)}",
-                key=f"play-{n}-{i}",
-                on_click=play,
-                args=(video.id, moment.play_from),
-                width="stretch",
-                type="primary" if selected else "secondary",
-            )
-        if hits.siblings:
-            st.html(_also_in(hits, state))
-        if open_session is not None and state.v == video.id:
-            open_session(hits)
+        else:
+            # One element per moment: the whole snippet is its play button. A row of columns holding a
+            # button and a snippet was five elements, and a tooltip per button doubled a button's cost
+            # to draw: together they made a result page slow in the browser.
+            for i, moment in enumerate(hits.moments):
+                selected = state.v == video.id and state.t == int(moment.play_from)
+                about = _marker(moment.matched)
+                st.button(
+                    f"▶ **{clock(moment.word_time)}** ·{about} {marked_markdown(moment.text, moment.spans)}",
+                    key=f"play-{n}-{i}",
+                    on_click=play,
+                    args=(video.id, moment.play_from),
+                    width="stretch",
+                    type="primary" if selected else "secondary",
+                )
+            if hits.siblings:
+                st.html(_also_in(hits, state))
+        if here:
+            st.session_state[PANEL_AT] = video.id
+            open_session(hits, state)
+        elif st.session_state.get(PANEL_AT) == video.id:
+            st.session_state[PANEL_AT] = None
 
 
 def _marker(matched: str) -> str:

@@ -19,7 +19,7 @@ from ui.web.i18n import _
 from ui.web.overview_view import render_empty_state, render_overview
 from ui.web.page_script import COPY_CITATION, TICKS_IN_PLACE, page_language
 from ui.web.results_csv import results_csv
-from ui.web.results_view import render_results, wanted
+from ui.web.results_view import PANEL_AT, TOP_PANEL, render_results, wanted
 from ui.web.session_view import render_session
 from ui.web.state import SearchState, moment_links
 from ui.web.text import md_text
@@ -72,14 +72,16 @@ def main() -> None:
     result = _search(cfg, state, stats.last_indexed) if state.q else None
     found = next((h for h in result.videos if h.video.id == state.v), None) if result and state.v else None
 
-    def session_panel(hits: VideoHits | None, inline: bool) -> None:
-        hit_ids, highlight = _transcript_hits(cfg, state, hits)
-        render_session(cfg, state, hits, hit_ids, highlight, inline=inline)
+    def session_panel(hits: VideoHits | None, inline: bool, now: SearchState) -> None:
+        hit_ids, highlight = _transcript_hits(cfg, now, hits)
+        render_session(cfg, now, hits, hit_ids, highlight, inline=inline)
 
+    st.session_state[PANEL_AT] = None  # where this run draws the player (see results_view)
     if state.v and found is None:  # a link to a session outside the results: it opens on top
-        session_panel(None, inline=False)
+        st.session_state[PANEL_AT] = TOP_PANEL
+        session_panel(None, False, state)
     if result is not None:
-        render_results(result, state, open_session=lambda hits: session_panel(hits, True),
+        render_results(result, state, open_session=lambda hits, now: session_panel(hits, True, now),
                        full_csv=functools.partial(_full_csv, cfg, state, result.total_videos, _app_url()))
     elif not state.q:
         st.caption(md_text(tips()))
