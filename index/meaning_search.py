@@ -4,7 +4,7 @@ A video's vectors are used only when their file carries the checksum the words i
 it (index.meaning_build), so words and meaning always describe the same transcript. The matrix
 is rebuilt when the vector folder or the index generation changes (a search costs one stat of the
 folder otherwise); files are re-read only when they changed. Segment vectors (3x the passages) stay
-on disk and are read, as float32, for the sessions shown.
+on disk, memory-mapped (vectors.mapped): a search reads only the rows of the passages it shows.
 
 The passage matrix is kept transposed, (dim, passages) float32 C-contiguous: `query @ matrix` is
 BLAS's plain gemv over contiguous rows of passages, measured at half the CPU time of
@@ -152,9 +152,11 @@ class MeaningStore:
             return self._segments[video_id]
         import numpy as np
 
-        vv = V.read(V.file_for(self.folder, video_id), keys=("seg_vecs",))
-        # float32 once here, not per moment and per sibling: ~1.9 MB for a 1.5-h session
-        vecs = None if vv is None else np.ascontiguousarray(vv.seg_vecs, dtype=np.float32)
+        path = V.file_for(self.folder, video_id)
+        vecs = V.mapped(path)  # float16 rows paged in as they are used
+        if vecs is None:
+            vv = V.read(path, keys=("seg_vecs",))
+            vecs = None if vv is None else np.ascontiguousarray(vv.seg_vecs)
         self._segments[video_id] = vecs
         while len(self._segments) > SEGMENT_CACHE:
             self._full.pop(self._segments.popitem(last=False)[0], None)
@@ -174,7 +176,7 @@ class MeaningStore:
         counts = spans[:, 1]
         # rows of every passage's segments, concatenated: first..first+n-1 for each passage
         offsets = np.repeat(spans[:, 0] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-        scores = segs[offsets] @ query_vec.astype(np.float32, copy=False)
+        scores = segs[offsets].astype(np.float32) @ query_vec.astype(np.float32, copy=False)
         out: list[tuple[int, int, float] | None] = []
         at = 0
         for n in counts:
