@@ -81,7 +81,7 @@ def test_two_jobs_give_the_same_transcripts_as_one(feed, tmp_path, tiny_en_model
         matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
         assert matcher.ratio() >= 0.85, (vid, a, b)
         for block in matcher.get_matching_blocks():
-            for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size)):
+            for i, j in zip(range(block.a, block.a + block.size), range(block.b, block.b + block.size), strict=True):
                 (_, s1, e1), (_, s2, e2) = one[vid][i], two[vid][j]
                 assert abs(s1 - s2) <= 0.5 and abs(e1 - e2) <= 0.5, (vid, a[i])  # far inside the 2-s lead-in
     workers = {TranscriptStore(roots[2] / "transcripts").read(v).transcription.worker for v in two}
