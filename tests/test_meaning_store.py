@@ -148,3 +148,23 @@ def test_best_segments_of_many_passages_in_one_product_agree_with_each_passage_a
     pv = vv.pass_vecs.astype(np.float32) @ q
     assert [p for _cos, _vid, p in found] == list(np.argsort(-pv, kind="stable")[:3])
     assert store.nearest(q, {"someOtherVideo"}, 3) == []
+
+
+def test_warm_loads_the_passage_vectors_before_the_first_search(tmp_path):
+    ix = tmp_path / "ix"
+    index_transcript(ix, EN, "sum1", meaning=MEANING)
+    si = SearchIndex(ix, meaning=MEANING)
+    assert si.meaning.passages == 0  # nothing loaded yet: the first search would pay for it
+    si.warm()
+    assert si.meaning.passages == 1
+    matrix = si.meaning._matrix
+    assert si.search("public lighting expenses", mode="meaning").videos[0].video.id == EN.video.id
+    assert si.meaning._matrix is matrix  # the search used what warm() loaded
+
+
+def test_warm_without_meaning_loads_nothing(tmp_path):
+    ix = tmp_path / "ix"
+    index_transcript(ix, EN, "sum1", meaning=MEANING)
+    si = SearchIndex(ix, meaning=MeaningOptions(enabled=False))
+    si.warm()
+    assert si.meaning.passages == 0

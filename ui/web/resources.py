@@ -6,6 +6,8 @@ a missing index raises IndexNotBuilt, which is not cached, so the app notices wh
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +15,8 @@ import streamlit as st
 from archive.records import Transcript
 from archive.store import TranscriptStore
 from ui.config import Config, config_path, load_config
+
+log = logging.getLogger("sessions.ui")
 
 
 def config() -> Config:
@@ -32,7 +36,17 @@ def search_index(cfg: Config):
 def _search_index(index_dir: str, meaning=None):
     from index.search import SearchIndex  # Whoosh loads here, once per process
 
-    return SearchIndex(Path(index_dir), meaning=meaning)
+    index = SearchIndex(Path(index_dir), meaning=meaning)
+    # The default mode searches by meaning too: load the vectors while the visitor types, not after Enter.
+    threading.Thread(target=_warm, args=(index,), name="warm-meaning-search", daemon=True).start()
+    return index
+
+
+def _warm(index) -> None:
+    try:
+        index.warm()
+    except Exception:  # a failing encoder or damaged vectors: the search itself will say so
+        log.warning("could not load the meaning vectors ahead of the first search", exc_info=True)
 
 
 def search(cfg: Config, options):
