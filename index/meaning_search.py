@@ -4,7 +4,7 @@ A video's vectors are used only when their file carries the checksum the words i
 it (index.meaning_build), so words and meaning always describe the same transcript. The matrix
 is rebuilt when the vector folder or the index generation changes (a search costs one stat of the
 folder otherwise); files are re-read only when they changed. Segment vectors (3x the passages) stay
-on disk, memory-mapped (vectors.mapped): a search reads only the rows of the passages it shows.
+on disk: a search reads only the rows of the passages it shows (vectors.locate).
 
 The passage matrix is kept transposed, (dim, passages) float32 C-contiguous: `query @ matrix` is
 BLAS's plain gemv over contiguous rows of passages, measured at half the CPU time of
@@ -20,7 +20,8 @@ from index import vectors as V
 from index.encoders import Encoder, MeaningOptions, cached_encoder
 from index.errors import IndexError_
 
-SEGMENT_CACHE = 64  # videos whose segment vectors are kept in memory
+SEGMENT_CACHE = 4096  # videos whose segment vectors' place in their file is kept
+FULL_SEGMENT_CACHE = 64  # videos whose segment vectors are kept in memory (sibling moments)
 QUERY_CACHE = 256  # query vectors kept: the UI re-runs the same search on every interaction
 
 
@@ -38,7 +39,8 @@ class MeaningStore:
         self._matrix = None  # (dim, passages) float32, C-contiguous: see the module docstring
         self._row_video = None  # row -> index into _ids
         self._row_pass = None  # row -> passage index within its video
-        self._segments: OrderedDict[str, object] = OrderedDict()
+        self._segments: OrderedDict[str, V.Member | None] = OrderedDict()
+        self._full_segments: OrderedDict[str, object] = OrderedDict()
         self._full: dict[str, V.VideoVectors] = {}  # video id -> its vectors with the cached segment vectors
         self._queries: OrderedDict[str, object] = OrderedDict()
         self._checked: tuple | None = None  # (folder stamp, encoder) last checked against encoder.json
@@ -84,6 +86,7 @@ class MeaningStore:
         else:
             self._matrix = self._row_video = self._row_pass = None
         self._segments.clear()
+        self._full_segments.clear()
         self._full.clear()
         self._key = key
 
@@ -146,37 +149,62 @@ class MeaningStore:
         return [(cos, ids[v], p) for cos, v, p in zip(scores[top].tolist(), self._row_video[top].tolist(),
                                                          self._row_pass[top].tolist(), strict=True)]
 
-    def segment_vectors(self, video_id: str):
+    def _member(self, video_id: str) -> V.Member | None:
+        """Where the video's segment vectors lie in its file (a few hundred bytes each: many kept)."""
         if video_id in self._segments:
             self._segments.move_to_end(video_id)
             return self._segments[video_id]
+        member = V.locate(V.file_for(self.folder, video_id))
+        self._segments[video_id] = member
+        while len(self._segments) > SEGMENT_CACHE:
+            self._segments.popitem(last=False)
+        return member
+
+    def segment_vectors(self, video_id: str):
+        """All of a video's segment vectors, float32 (for sibling moments; a few kept)."""
         import numpy as np
 
-        path = V.file_for(self.folder, video_id)
-        vecs = V.mapped(path)  # float16 rows paged in as they are used
-        if vecs is None:
-            vv = V.read(path, keys=("seg_vecs",))
-            vecs = None if vv is None else np.ascontiguousarray(vv.seg_vecs)
-        self._segments[video_id] = vecs
-        while len(self._segments) > SEGMENT_CACHE:
-            self._full.pop(self._segments.popitem(last=False)[0], None)
+        if video_id in self._full_segments:
+            self._full_segments.move_to_end(video_id)
+            return self._full_segments[video_id]
+        member = self._member(video_id)
+        try:
+            vecs = member.read() if member is not None else None
+        except OSError:
+            vecs = None
+        if vecs is None:  # not laid out as expected: read the file
+            vv = V.read(V.file_for(self.folder, video_id), keys=("seg_vecs",))
+            vecs = None if vv is None else np.ascontiguousarray(vv.seg_vecs, dtype=np.float32)
+        self._full_segments[video_id] = vecs
+        while len(self._full_segments) > FULL_SEGMENT_CACHE:
+            self._full.pop(self._full_segments.popitem(last=False)[0], None)
         return vecs
 
     def best_segments(self, video_id: str, passages, query_vec) -> list[tuple[int, int, float] | None]:
         """For each passage index: (start ms, end ms, cosine) of its segment closest to the query
-        (None where the video has no vectors). One gather and one product for all of them."""
+        (None where the video has no vectors). Only those passages' segment rows are read, in one
+        product for all of them."""
         import numpy as np
 
         passages = list(passages)
         vv = self.get(video_id)
-        segs = self.segment_vectors(video_id) if vv is not None and passages else None
-        if segs is None:
+        if vv is None or not passages:
             return [None] * len(passages)
         spans = vv.pass_rows[np.asarray(passages, dtype=np.int64)]
         counts = spans[:, 1]
         # rows of every passage's segments, concatenated: first..first+n-1 for each passage
         offsets = np.repeat(spans[:, 0] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-        scores = segs[offsets].astype(np.float32) @ query_vec.astype(np.float32, copy=False)
+        member = self._member(video_id)
+        try:
+            rows = member.rows(spans.tolist()) if member is not None else None
+        except OSError:
+            rows = None
+        if rows is None:
+            segs = self.segment_vectors(video_id)
+            if segs is None:
+                return [None] * len(passages)
+            rows = segs[offsets]
+        scores = rows @ query_vec.astype(np.float32, copy=False)
         out: list[tuple[int, int, float] | None] = []
         at = 0
         for n in counts:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -157,12 +158,45 @@ def read(path: Path, keys: tuple[str, ...] | None = None) -> VideoVectors | None
                         **full)
 
 
-def mapped(path: Path, key: str = "seg_vecs"):
-    """One array of a vector file mapped from disk, not read: a search needs a few rows of a
-    session's segment vectors, and reading the whole member (with its CRC) per result session was
-    most of a meaning search on the bench archive (162 reads, 1.2 of 1.7 s). np.savez stores its
-    members uncompressed, so the array's bytes lie at a fixed offset of the file. None when the file
-    cannot be mapped (unreadable, compressed, another layout): read() it instead."""
+@dataclass(frozen=True)
+class Member:
+    """Where one array of a vector file lies on disk, so that rows of it are read, not the file."""
+
+    path: Path
+    offset: int
+    shape: tuple[int, ...]
+    dtype: object
+
+    def rows(self, spans) -> object:
+        """The rows first..first+count-1 of each (first, count) in `spans`, concatenated, as float32."""
+        import numpy as np
+
+        width = int(np.prod(self.shape[1:], dtype=np.int64))
+        row_bytes = width * self.dtype.itemsize
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            chunks = [os.pread(fd, int(count) * row_bytes, self.offset + int(first) * row_bytes)
+                      for first, count in spans if count]
+        finally:
+            os.close(fd)
+        data = np.frombuffer(b"".join(chunks), dtype=self.dtype)
+        if data.size != sum(int(c) for _, c in spans) * width:
+            raise OSError(f"{self.path}: shorter than its header says")
+        return data.reshape(-1, *self.shape[1:]).astype(np.float32)
+
+    def read(self) -> object:
+        """The whole array, as float32."""
+        import numpy as np
+
+        return self.rows([(0, self.shape[0])]) if self.shape[0] else np.zeros(self.shape, np.float32)
+
+
+def locate(path: Path, key: str = "seg_vecs") -> Member | None:
+    """Where array `key` of a vector file lies. A search needs a few rows of each result session's
+    segment vectors, and reading the whole member (with its CRC) per result session was most of a
+    meaning search on the bench archive (162 reads, 1.2 of 1.7 s for 8 queries). np.savez stores
+    its members uncompressed, so an array's bytes lie at a fixed offset of the file. None when that
+    is not so (unreadable, compressed, another layout): read() the file instead."""
     import struct
     import zipfile
 
@@ -185,13 +219,11 @@ def mapped(path: Path, key: str = "seg_vecs"):
                 return None
             shape, fortran, dtype = read_header(f)
             offset = f.tell()
-        if fortran or dtype.hasobject:
-            return None
-        if 0 in shape:
-            return np.zeros(shape, dtype)
-        return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, struct.error):
         return None
+    if fortran or dtype.hasobject or not shape:
+        return None
+    return Member(Path(path), offset, tuple(shape), dtype)
 
 
 def stored(folder: Path) -> dict[str, tuple[Path, str]]:

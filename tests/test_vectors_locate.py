@@ -1,4 +1,4 @@
-"""index.vectors.mapped: a vector file's segment vectors mapped from disk equal the ones read."""
+"""index.vectors.locate: rows of a vector file's segment vectors read in place equal the ones loaded."""
 
 from __future__ import annotations
 
@@ -18,23 +18,24 @@ def vectors(n: int) -> V.VideoVectors:
         pass_vecs=np.zeros((0, 4), np.float16), mean=np.zeros(4, np.float16), title=np.zeros(4, np.float16))
 
 
-def test_mapped_rows_equal_the_rows_read(tmp_path):
+def test_rows_read_in_place_equal_the_rows_loaded(tmp_path):
     path = V.write(tmp_path, vectors(37))
-    mapped = V.mapped(path)
-    assert isinstance(mapped, np.memmap) and mapped.dtype == np.float16
-    assert np.array_equal(mapped, V.read(path).seg_vecs)
-    assert np.array_equal(mapped[[3, 4, 5]], V.read(path).seg_vecs[3:6])
+    loaded = V.read(path).seg_vecs.astype(np.float32)
+    member = V.locate(path)
+    assert member.shape == (37, 4) and member.dtype == np.float16
+    assert np.array_equal(member.read(), loaded)
+    assert np.array_equal(member.rows([(3, 3), (0, 0), (30, 7)]), np.concatenate([loaded[3:6], loaded[30:37]]))
 
 
-def test_a_session_without_segments_maps_to_an_empty_array(tmp_path):
-    assert V.mapped(V.write(tmp_path, vectors(0))).shape == (0, 4)
+def test_a_session_without_segments_reads_as_an_empty_array(tmp_path):
+    assert V.locate(V.write(tmp_path, vectors(0))).read().shape == (0, 4)
 
 
-def test_what_cannot_be_mapped_is_none_and_is_read_instead(tmp_path):
+def test_what_cannot_be_located_is_none_and_is_loaded_instead(tmp_path):
     compressed = tmp_path / "compressed.npz"
     np.savez_compressed(compressed, seg_vecs=np.ones((3, 4), np.float16))
-    assert V.mapped(compressed) is None
+    assert V.locate(compressed) is None
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a zip at all")
-    assert V.mapped(garbage) is None
-    assert V.mapped(tmp_path / "missing.npz") is None
+    assert V.locate(garbage) is None
+    assert V.locate(tmp_path / "missing.npz") is None
