@@ -122,6 +122,33 @@ def test_the_close_button_hides_the_player(page, server):
     assert "v" not in params(page)
 
 
+def test_another_moment_seeks_the_open_player_and_another_card_takes_it_over(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    page.locator(".st-key-play-0-0 button").click()
+    playing_at(page)
+    first = params(page)["t"]
+    page.evaluate("() => { const v = document.querySelector('video'); v.__ssSame = true; v.pause(); }")
+    page.locator(".st-key-play-0-1 button").click()  # the same session: its card alone reruns
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') !== {first!r}", timeout=30_000)
+    t = int(params(page)["t"])
+    page.wait_for_function(f"() => Math.abs(document.querySelector('video').currentTime - {t}) < 4", timeout=30_000)
+    current = playing_at(page)  # paused before the click, playing after it
+    assert t - 0.25 <= current <= t + 4, (current, t)
+    assert page.evaluate("() => document.querySelector('video').__ssSame === true"), "the player was re-created"
+    assert page.locator(".st-key-play-0-1 button[kind=primary]").count() == 1
+    assert page.locator(".st-key-play-0-0 button[kind=primary]").count() == 0
+
+    page.locator(".st-key-play-1-0 button").click()  # another session: the player moves to its card
+    page.wait_for_function("() => document.querySelectorAll('.st-key-play-1-0 button[kind=primary]').length === 1",
+                           timeout=30_000)
+    settled(page)
+    t = int(params(page)["t"])
+    current = playing_at(page)
+    assert t - 0.25 <= current <= t + 4, (current, t)
+    assert page.locator("video").count() == 1 and page.locator(".st-key-session-panel").count() == 1
+    assert page.locator(".st-key-play-0-1 button[kind=primary]").count() == 0
+
+
 def test_a_timeline_tick_opens_its_moment_in_place(page, server):
     page.goto(f"{server}/?q={QUERY}")
     tick = page.locator(".ss-timeline a").nth(3)

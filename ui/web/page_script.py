@@ -92,19 +92,21 @@ if (!window.__ssFollow) {
 </script>"""
 
 
-def bring_into_view(container_key: str) -> str:
+def bring_into_view(container_key: str, moment: int = 0) -> str:
     """Scroll the element `.st-key-<container_key>` fully into view as it is drawn (a phone's player
     would otherwise start playing out of sight, below the fold). It keeps looking for two seconds,
     while the video learns its size and the panel fills in, then leaves the scrolling to the user.
 
-    It also starts the player's <video> once, if it can play but never started: Streamlit autoplays
-    a video element only on its first mount (its `preventAutoplay` state), and a mount repeated while
-    the page is still drawing the rerun left the chosen moment paused (2 of ~100 clicks in bench.ui)."""
+    It also plays the player's <video> from `moment` (whole seconds), once per moment: the page gives
+    st.video no autoplay flag, so that another moment of the same recording seeks the <video> already
+    loaded (Streamlit sets its currentTime) instead of re-creating it; a click means "play from here"
+    even when the video was paused. The markup differs per moment, so Streamlit runs it once each."""
     if not _KEY.match(container_key):
         raise ValueError(f"not an element key: {container_key!r}")
+    moment = int(moment)
     return f"""<script>
 (() => {{
-  let tries = 0, played = false;
+  let tries = 0;
   const look = () => {{
     const el = document.querySelector(".st-key-{container_key}");
     if (el) {{
@@ -113,11 +115,9 @@ def bring_into_view(container_key: str) -> str:
         el.scrollIntoView({{block: r.height > window.innerHeight ? "start" : "nearest", behavior: "instant"}});
       }}
       const v = el.querySelector("video");
-      if (v && !v.__ssWatched) {{
-        v.__ssWatched = true;
-        v.addEventListener("play", () => {{ played = true; }});
-        const start = () => {{ if (!played && v.paused && v.isConnected) v.play().catch(() => {{}}); }};
-        if (v.readyState >= 3) start(); else v.addEventListener("canplay", start, {{once: true}});
+      if (v && v.__ssMoment !== {moment}) {{
+        v.__ssMoment = {moment};
+        if (v.paused) v.play().catch(() => {{}});
       }}
     }}
     if (tries++ < 20) setTimeout(look, 100);

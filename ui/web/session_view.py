@@ -104,8 +104,9 @@ def _spoken_at(hits: VideoHits | None, t: int) -> float:
 
 def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tuple[Path, ...]) -> None:
     source = player_source(video, seconds, media_roots)
-    # A new container key per moment makes the player element new, so it seeks to the new start.
-    key = "player-" + hashlib.sha1(f"{video.id}\0{seconds}".encode()).hexdigest()[:12]
+    # One container key per session: another moment of the same recording seeks the <video> already
+    # loaded (Streamlit sets its currentTime when start_time changes) instead of loading it anew.
+    key = "player-" + hashlib.sha1(video.id.encode()).hexdigest()[:12]
     with st.container(key=key):
         if source.kind == "youtube":
             # autoplay=True puts autoplay=1 in the embed's src: a click plays, not only cues, the video.
@@ -116,14 +117,16 @@ def _player(video: Video, seconds: int, captions: bytes | None, media_roots: tup
                 # Streamed from disk by `sessions serve` (ui/web/recordings.py); else its bytes.
                 media = (recordings.recording_url(_page_url(), Path(source.target), media_roots, source.mimetype)
                          or resources.media(source.target))
-            st.video(media, format=source.mimetype, start_time=source.start, autoplay=True,
+            # No autoplay flag: with it, Streamlit makes start_time part of the element's identity and
+            # re-creates the player for every moment. bring_into_view's script starts playback instead.
+            st.video(media, format=source.mimetype, start_time=source.start,
                      subtitles={"Transcript": captions} if captions else None)
         elif source.kind == "unavailable":
             st.info(_("Media not available: this session's recording cannot be played here; the transcript is beside it."))
         else:
             st.info(_("No playable recording is stored for this session; the transcript is beside it."))
     # Same markup as long as the moment is the same, so Streamlit inserts (and runs) it once per moment.
-    st.html(bring_into_view(key), unsafe_allow_javascript=True)
+    st.html(bring_into_view(key, source.start), unsafe_allow_javascript=True)
 
 
 def _page_url() -> str | None:
