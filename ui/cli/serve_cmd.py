@@ -26,6 +26,10 @@ def streamlit_command(host: str, port: int) -> list[str]:
         "--client.toolbarMode", "viewer",  # no "Deploy" button for people reading the archive
         # Streamlit's red (#ff4b4b) under a primary button's white text is 3.3:1; this one is 6.6:1 (WCAG AA).
         "--theme.primaryColor", PRIMARY_COLOR,
+        # Streamlit's gc.collect(2) after every run holds the GIL while the run's last messages wait
+        # to be sent: ~60-150 ms a rerun in bench.ui (an open 458k-segment index, cached transcripts).
+        # Python's own generational collector still runs.
+        "--runner.postScriptGC", "false",
     ]
 
 
