@@ -119,12 +119,15 @@ def test_filters_apply_to_meaning_hits(index):
 
 def test_siblings_are_linked_both_ways_and_no_distractor_is_one(index):
     en, fr, es = (T.TALK_IDS[lang] for lang in ("en", "fr", "es"))
-    # The French transcript is mostly misheard (espeak French + base Whisper): its content cosine is
-    # 0.51-0.53 to the Spanish version, just over the floor (0.5), and 0.23 to the English one; it
-    # joins the English version through the Spanish one (same event: close dates, agreeing titles).
-    assert {s.video.id for s in index.siblings(en)} == {es, fr}
-    assert {s.video.id for s in index.siblings(es)} == {en, fr}
-    assert {s.video.id for s in index.siblings(fr)} == {en, es}
+    linked = {vid: {s.video.id for s in index.siblings(vid)} for vid in (en, fr, es)}
+    assert es in linked[en] and en in linked[es]
+    # The French transcript is mostly misheard (espeak French + base Whisper) and not the same on
+    # every machine: its content cosine to the Spanish version was 0.53 here and 0.48 in a CI run
+    # (floor 0.5), to the English one 0.16-0.23. When it is linked it joins the whole event, the
+    # English version through the Spanish one (tests/test_siblings.py has the rule on fixed vectors).
+    assert linked[fr] in (set(), {en, es}), linked
+    if linked[fr]:
+        assert fr in linked[en] and fr in linked[es]
     for vid in DISTRACTOR_IDS:
         assert index.siblings(vid) == ()
 
