@@ -27,6 +27,7 @@ from pathlib import Path
 
 from archive.store import TranscriptStore
 from bench.archive import PARALLEL, generate_archive, make_session, sibling_triplet
+from bench.search import sibling_figures
 from index.build import index_transcript, update
 from index.encoders import MeaningOptions, load_encoder
 from index.search import SearchIndex
@@ -174,15 +175,7 @@ def main(argv=None) -> int:
     if args.scale_passages:
         figures["scaled"] = scaled_latency(si, args.scale_passages, args.runs)
 
-    truth = {frozenset((a, b)) for trip in planted for i, a in enumerate(trip) for b in trip[i + 1:]}
-    found = set()
-    for v in si.videos():
-        for s in si.siblings(v.id):
-            found.add(frozenset((v.id, s.video.id)))
-    tp = len(found & truth)
-    figures["sibling_pairs_found"] = len(found)
-    figures["sibling_precision"] = tp / len(found) if found else 1.0
-    figures["sibling_recall"] = tp / len(truth) if truth else 1.0
+    figures.update(sibling_figures(si, planted))
 
     print(f"Archive: {args.sessions} word-salad + {args.triplets} x 3 planted sessions x {args.hours} h, "
           f"{segments:,} segments (reduced size)")
@@ -202,7 +195,7 @@ def main(argv=None) -> int:
         print(f"{r['mode'] + ' @' + format(r['passages'], ','):10}{r['median_ms']:10.1f}{r['p95_ms']:9.1f}"
               f"{r['repeat_ms']:11.1f}   (passage matrix tiled to {r['passages']:,} rows)")
     print(f"\nsiblings: {figures['sibling_pairs_found']} pairs found, precision {figures['sibling_precision']:.2f}, "
-          f"recall {figures['sibling_recall']:.2f} ({len(truth)} planted pairs)")
+          f"recall {figures['sibling_recall']:.2f} ({figures['sibling_pairs_planted']} planted pairs)")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
     return 0

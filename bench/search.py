@@ -135,31 +135,30 @@ def embed_archive(store: TranscriptStore, midx: Path, meaning: MeaningOptions, l
     """Bring ROOT/index-meaning in line with the archive (words, then vectors), timing the embedding;
     the seconds and segments embedded add up over runs in <midx>.embedding.json."""
     ledger = midx.with_name(f"{midx.name}.embedding.json")
-    total = json.loads(ledger.read_text()) if ledger.exists() else {"seconds": 0.0, "segments": 0, "runs": 0}
+    total = {"seconds": 0.0, "segments": 0, "sessions": 0, "runs": 0, "load_1min": []}
+    if ledger.exists():
+        total.update(json.loads(ledger.read_text()))
     t = time.perf_counter()
     update(store, midx, on_progress=lambda i, n, _: i % 50 == 0 and log(f"meaning index: words {i}/{n}"))
     words_s = time.perf_counter() - t
-    segments_of = {}
+    since = time.perf_counter()
 
     def progress(i, n, source):
+        nonlocal since
         # the time since the previous video (the first: since the update began, loading the encoder),
         # not counting this bookkeeping
-        total["seconds"] += time.perf_counter() - progress.since
-        if source not in segments_of:
-            segments_of[source] = sum(1 for s in store.read_path(store.root / source).segments if s.text.strip())
-            total["segments"] += segments_of[source]
-            total["sessions"] = total.get("sessions", 0) + 1
-        total.setdefault("load_1min", []).append(round(os.getloadavg()[0], 2))  # how busy the cores were
+        total["seconds"] += time.perf_counter() - since
+        total["segments"] += sum(1 for s in store.read_path(store.root / source).segments if s.text.strip())
+        total["sessions"] += 1
+        total["load_1min"].append(round(os.getloadavg()[0], 2))  # how busy the cores were
         ledger.write_text(json.dumps(total))  # a stopped run keeps what it spent
-        progress.since = time.perf_counter()
+        since = time.perf_counter()
         if i % 10 == 0 or i == n:
             log(f"embedded {i}/{n} ({total['segments'] / max(total['seconds'], 1e-9):.0f} segments/s)")
 
-    progress.since = time.perf_counter()
     report = update(store, midx, meaning=meaning, on_embed=progress)
     total["runs"] += bool(report.embedded)
     ledger.write_text(json.dumps(total))
-    total.setdefault("sessions", 0)
     return {"meaning_index_words_s": words_s, "meaning_embedded": len(report.embedded), "embedding": total,
             "vectors_mb": _du(midx / "meaning") / 1e6}
 
@@ -320,7 +319,7 @@ def main(argv=None) -> int:
         print(f"\nmeaning ({meaning.encoder}, {meaning.threads} thread(s)): {e['sessions']} sessions, "
               f"{e['segments']:,} segments embedded in {e['seconds'] / 60:.1f} min over {e['runs']} run(s) "
               f"({e['segments'] / max(e['seconds'], 1e-9):.0f} segments/s, median load average "
-              f"{statistics.median(e['load_1min']) if e.get('load_1min') else '?'}; this run: {figures['meaning_embedded']} "
+              f"{statistics.median(e['load_1min']) if e['load_1min'] else '?'}; this run: {figures['meaning_embedded']} "
               f"sessions) vs the words index's full build {figures['whoosh_build_s'] / 60:.1f} min "
               f"({e['seconds'] / figures['whoosh_build_s']:.1f}x); vectors {figures['vectors_mb']:.0f} MB "
               f"next to the words index's {figures['whoosh_size_mb']:.0f} MB; add one session with vectors "
