@@ -2,18 +2,23 @@
 
 Whoosh's generic matchers cost several Python calls per matching document: scoring every hit of
 a common word over a channel-sized archive takes hundreds of milliseconds. Here a term's
-postings are read block by block and Or / And / AndNot become dict operations. Anything else
-(phrases, ...) falls back to Whoosh's own matcher for that sub-query (for phrases its skipping
-span matcher was measured faster than decoding every position block here). Deleted documents are
-removed as Whoosh does.
+postings are read block by block into numpy arrays, and Or / And / AndNot / Phrase become array
+operations (a phrase: the documents holding all its words, then their positions, decoded only
+for those documents). Anything else falls back to Whoosh's own matcher for that sub-query.
+Deleted documents are removed as Whoosh does.
+
+The postings of frequent terms can be kept decoded in memory (HotPostings, loaded once by
+SearchIndex.warm): a common word's ~100 blocks cost ~10 ms to unpickle on every search, which
+is most of what a search for it costs. Rare terms are read from disk each time (a block or two).
 
 The fast path reads eight private members of whoosh-reloaded 2.7.5's W3 postings matcher
-(`_read_ids`, `_read_weights`, `_ids`, `_weights`, `_goto`, `_atend`, `_lastblock`, `_nextoffset`;
-whole blocks of ids and term frequencies at once). It is used only when that exact version is
+(`_read_ids`, `_read_weights`, `_read_values`, `_ids`, `_weights`, `_values`, `_goto`, `_atend`,
+`_lastblock`, `_nextoffset`; whole blocks at once). It is used only when that exact version is
 installed (FAST_PATH); otherwise, or for any other postings format, a term is read through the
-public matcher API (is_active / id / weight / next). tests/test_bm25.py checks, on an index with
-several segments and deleted documents, that both paths return exactly the documents Whoosh's
-own matcher returns for every kind of query.
+public matcher API (is_active / id / weight / next) and phrases go to Whoosh's matcher.
+tests/test_bm25.py checks, on an index with several segments and deleted documents, that both
+paths, with and without hot postings, return exactly the documents Whoosh's own matcher returns
+for every kind of query.
 
 The score of a passage is BM25 without length normalisation (passages are all about four
 segments long): sum over matched terms of idf × tf·(k1+1)/(tf+k1); a phrase counts the idf of
@@ -23,10 +28,14 @@ its terms once.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from importlib import metadata
+
+import numpy as np
 
 K1 = 1.2
 WRITTEN_FOR = ("whoosh-reloaded", "2.7.5")  # the distribution whose private postings members we read
+HOT_MIN_DOCS = 256  # terms in at least this many passages (two blocks or more) are kept decoded
 
 
 def _installed_is_written_for() -> bool:
@@ -40,12 +49,96 @@ def _installed_is_written_for() -> bool:
 # Read block by block only on the exact Whoosh these internals were read from; a test may turn it off.
 FAST_PATH = _installed_is_written_for()
 
+_NO_DOCS = np.empty(0, dtype=np.int64)
+_NO_SCORES = np.empty(0, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every matching document: global document numbers, ascending and unique, and their scores."""
+
+    docs: np.ndarray  # int64
+    scores: np.ndarray  # float64, aligned with docs
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+_NOTHING = Scored(_NO_DOCS, _NO_SCORES)
+
+
+class HotPostings:
+    """Decoded (document, term frequency) arrays of the frequent terms, per Whoosh segment.
+
+    Whoosh segments never change once written (deletions are a separate set, applied when read), so
+    a segment's arrays stay valid for every later generation that still holds the segment."""
+
+    def __init__(self, min_docs: int = HOT_MIN_DOCS):
+        self.min_docs = min_docs
+        self._segments: dict[str, dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]] = {}
+
+    def load(self, searcher, fieldnames) -> int:
+        """Decode the frequent terms of every segment not loaded yet; forget segments gone. Returns
+        the number of postings held."""
+        if not FAST_PATH:
+            return 0
+        wanted = {}
+        for sub, _offset in searcher.subsearchers or [(searcher, 0)]:
+            key = _segment_key(sub.reader())
+            if key is not None:
+                wanted[key] = sub.reader()
+        self._segments = {k: v for k, v in self._segments.items() if k in wanted}
+        for key, reader in wanted.items():
+            if key in self._segments:
+                continue
+            terms = {}
+            for fieldname in fieldnames:
+                if fieldname not in reader.schema:
+                    continue
+                for text, info in reader.iter_field(fieldname):
+                    if info.doc_frequency() < self.min_docs:
+                        continue
+                    text = text.decode("utf-8") if isinstance(text, bytes) else text
+                    m = reader.postings(fieldname, text)
+                    arrays = _block_arrays(getattr(m, "child", m) if not hasattr(m, "_goto") else m)
+                    if arrays is not None:
+                        terms[(fieldname, text)] = (arrays[0].astype(np.int32), arrays[1].astype(np.float32))
+            self._segments[key] = terms
+        return self.postings()
+
+    def get(self, segment_key, fieldname: str, text):
+        terms = self._segments.get(segment_key)
+        if terms is None:
+            return None
+        return terms.get((fieldname, text.decode("utf-8") if isinstance(text, bytes) else text))
+
+    def postings(self) -> int:
+        return sum(len(ids) for terms in self._segments.values() for ids, _ in terms.values())
+
+
+def _segment_key(reader):
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    return segment.segment_id() if segment is not None else None
+
 
 class _Scorer:
-    def __init__(self, searcher):
+    def __init__(self, searcher, hot: HotPostings | None):
         self.reader = searcher.reader()  # the top-level reader: idf over the whole index
         self.n = max(self.reader.doc_count(), 1)
         self.cache: dict = {}
+        self.hot = hot
+        self._deleted: dict[int, np.ndarray] = {}
+
+    def live(self, reader, docs: np.ndarray, *aligned: np.ndarray):
+        """`docs` and the arrays aligned with it, without the segment's deleted documents."""
+        deleted = reader.deleted_docs_set  # Whoosh caches it per reader
+        if not deleted:
+            return (docs, *aligned)
+        gone = self._deleted.get(id(reader))
+        if gone is None:
+            gone = self._deleted[id(reader)] = np.fromiter(deleted, dtype=np.int64)
+        keep = ~np.isin(docs, gone)
+        return (docs[keep], *(a[keep] for a in aligned))
 
     def idf(self, fieldname: str, text) -> float:
         key = (fieldname, text)
@@ -55,91 +148,183 @@ class _Scorer:
         return self.cache[key]
 
 
-def scored_docs(query, searcher) -> dict[int, float]:
-    """{global document number: score} for every document matching `query` (deletions excluded)."""
-    scorer = _Scorer(searcher)
-    subs = searcher.subsearchers or [(searcher, 0)]
-    out: dict[int, float] = {}
-    for sub, offset in subs:
-        found = _eval(query, sub, scorer)
-        if offset:
-            found = {d + offset: s for d, s in found.items()}
-        out.update(found)
-    return out
+def scored_docs(query, searcher, hot: HotPostings | None = None) -> Scored:
+    """Every document matching `query` (deletions excluded), with its score."""
+    scorer = _Scorer(searcher, hot)
+    parts = []
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        docs, scores = _eval(query, sub, scorer)
+        if len(docs):
+            parts.append((docs + offset, scores))
+    if not parts:
+        return _NOTHING
+    if len(parts) == 1:
+        return Scored(*parts[0])
+    # Segments are in document-number order: concatenated, the numbers stay ascending.
+    return Scored(np.concatenate([d for d, _ in parts]), np.concatenate([s for _, s in parts]))
 
 
-def _eval(q, searcher, scorer: _Scorer) -> dict[int, float]:
+def _eval(q, searcher, scorer: _Scorer) -> tuple[np.ndarray, np.ndarray]:
     from whoosh import query as Q
 
     if isinstance(q, Q.Term):
         return _term(searcher.reader(), q.fieldname, q.text, scorer)
     if isinstance(q, Q.Or):
-        out: dict[int, float] = {}
-        for sub in q.subqueries:
-            found = _eval(sub, searcher, scorer)
-            # Language fields hold disjoint passages: usually no overlap, so merge at C speed.
-            both = out.keys() & found.keys()
-            fixed = {d: out[d] + found[d] for d in both}
-            out.update(found)
-            out.update(fixed)
-        return out
+        return _union([_eval(sub, searcher, scorer) for sub in q.subqueries])
     if isinstance(q, Q.And):
-        parts = sorted((_eval(sub, searcher, scorer) for sub in q.subqueries), key=len)
+        parts = sorted((_eval(sub, searcher, scorer) for sub in q.subqueries), key=lambda p: len(p[0]))
         if not parts:
-            return {}
-        out = parts[0]
-        for p in parts[1:]:
-            out = {d: out[d] + p[d] for d in out.keys() & p.keys()}
-        return out
+            return _NO_DOCS, _NO_SCORES
+        docs, scores = parts[0]
+        for other_docs, other_scores in parts[1:]:
+            if not len(docs):
+                break
+            docs, mine, theirs = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
+            scores = scores[mine] + other_scores[theirs]
+        return docs, scores
     if isinstance(q, Q.AndNot):
-        excluded = _eval(q.b, searcher, scorer)
-        return {d: s for d, s in _eval(q.a, searcher, scorer).items() if d not in excluded}
+        docs, scores = _eval(q.a, searcher, scorer)
+        if not len(docs):
+            return docs, scores
+        excluded, _ = _eval(q.b, searcher, scorer)
+        keep = ~np.isin(docs, excluded, assume_unique=True)
+        return docs[keep], scores[keep]
     if isinstance(q, Q.NullQuery.__class__):
-        return {}
+        return _NO_DOCS, _NO_SCORES
     weight = sum(scorer.idf(fn, t) for fn, t in q.iter_all_terms()) if hasattr(q, "iter_all_terms") else 1.0
-    return dict.fromkeys(q.docs(searcher), weight)  # phrases and anything else: Whoosh's matcher
+    if isinstance(q, Q.Phrase) and FAST_PATH and q.slop == 1 and q.boost == 1.0:
+        docs = _phrase_docs(searcher.reader(), q.fieldname, q.words, scorer)
+        if docs is not None:
+            return docs, np.full(len(docs), weight)
+    docs = np.fromiter(q.docs(searcher), dtype=np.int64)  # anything else: Whoosh's matcher
+    docs.sort()
+    return docs, np.full(len(docs), weight)
 
 
-def _term(reader, fieldname: str, text, scorer: _Scorer) -> dict[int, float]:
+def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _NO_DOCS, _NO_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    docs = np.concatenate([d for d, _ in parts])
+    scores = np.concatenate([s for _, s in parts])
+    order = np.argsort(docs, kind="stable")
+    docs, scores = docs[order], scores[order]
+    first = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    return docs[first], np.add.reduceat(scores, first)
+
+
+def _term(reader, fieldname: str, text, scorer: _Scorer) -> tuple[np.ndarray, np.ndarray]:
+    pairs = _postings(reader, fieldname, text, scorer)
+    if pairs is None:
+        return _NO_DOCS, _NO_SCORES
+    docs, tf = pairs
+    idf = scorer.idf(fieldname, text)
+    return docs, idf * tf * (K1 + 1) / (tf + K1)
+
+
+def _postings(reader, fieldname: str, text, scorer: _Scorer):
+    """(document numbers int64 ascending, term frequencies float64) of the live postings of a term
+    in one segment, or None when the segment has no such term."""
     from whoosh.reading import TermNotFound
 
     try:
         if (fieldname, text) not in reader:
-            return {}
+            return None
+    except TermNotFound:
+        return None
+    hot = scorer.hot
+    held = hot.get(_segment_key(reader), fieldname, text) if hot is not None and FAST_PATH else None
+    if held is not None:
+        return scorer.live(reader, held[0].astype(np.int64), held[1].astype(np.float64))
+    try:
         m = reader.postings(fieldname, text)
     except TermNotFound:
-        return {}
-    idf = scorer.idf(fieldname, text)
-    pairs = _block_postings(m, reader) if FAST_PATH else None
-    if pairs is None:  # the public way (it skips deleted documents itself)
-        pairs = []
+        return None
+    arrays = None
+    if FAST_PATH:
+        raw = m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m
+        arrays = _block_arrays(raw)
+        if arrays is not None and raw is not m:  # m was a FilterMatcher hiding deleted documents
+            arrays = scorer.live(reader, *arrays)
+    if arrays is None:  # the public way (it skips deleted documents itself)
+        ids, weights = [], []
         while m.is_active():
-            pairs.append((m.id(), m.weight()))
+            ids.append(m.id())
+            weights.append(m.weight())
             m.next()
-    k = K1 + 1
-    return {d: idf * w * k / (w + K1) for d, w in pairs}
+        arrays = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    return arrays
 
 
 _BLOCK_MEMBERS = ("_read_ids", "_read_weights", "_goto", "_atend", "_lastblock", "_nextoffset")
 
 
-def _block_postings(m, reader) -> list[tuple[int, float]] | None:
-    """(document, term frequency) of every live posting, a whole block at a time; None when `m` is
-    not the W3 block matcher this was written for."""
-    deleted = None
-    if hasattr(m, "child") and not hasattr(m, "_goto"):  # FilterMatcher hiding deleted documents
-        deleted = reader.deleted_docs_set
-        m = m.child
-    if not all(hasattr(m, a) for a in _BLOCK_MEMBERS):
+def _block_arrays(m, values: bool = False):
+    """(ids int64, term frequencies float64[, per-posting value bytes]) of every posting, deleted
+    ones included, a whole block at a time; None when `m` is not the W3 block matcher this was
+    written for."""
+    if not all(hasattr(m, a) for a in _BLOCK_MEMBERS) or (values and not hasattr(m, "_read_values")):
         return None
-    out: list[tuple[int, float]] = []
+    ids: list = []
+    weights: list = []
+    vals: list = []
     while not m._atend:
         m._read_ids()
         m._read_weights()
-        out.extend(zip(m._ids, m._weights, strict=False))
+        ids.append(m._ids)
+        weights.append(m._weights)
+        if values:
+            m._read_values()
+            vals.extend(m._values)
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    if deleted:
-        out = [(d, w) for d, w in out if d not in deleted]
-    return out
+    docs = np.fromiter((d for block in ids for d in block), dtype=np.int64)
+    tf = np.concatenate([np.asarray(w, dtype=np.float64) for w in weights]) if weights else _NO_SCORES
+    return (docs, tf, vals) if values else (docs, tf)
+
+
+def _phrase_docs(reader, fieldname: str, words, scorer: _Scorer) -> np.ndarray | None:
+    """Live documents holding `words` at consecutive positions (Whoosh's Phrase with slop 1), or
+    None when this cannot be read here (then Whoosh's matcher answers)."""
+    from whoosh.reading import TermNotFound
+
+    if fieldname not in reader.schema:
+        return _NO_DOCS
+    field = reader.schema[fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    read = []
+    for word in words:
+        try:
+            if (fieldname, word) not in reader:
+                return _NO_DOCS
+            m = reader.postings(fieldname, word)
+        except TermNotFound:
+            return _NO_DOCS
+        raw = m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m
+        arrays = _block_arrays(raw, values=True)
+        if arrays is None:
+            return None
+        read.append((arrays[0], arrays[2]))
+    # Rarest word first: the documents holding every word, before any position is decoded.
+    candidates = min((docs for docs, _ in read), key=len)
+    for docs, _ in read:
+        candidates = np.intersect1d(candidates, docs, assume_unique=True)
+    candidates = scorer.live(reader, candidates)[0]
+    if not len(candidates):
+        return _NO_DOCS
+    decode = field.format.decode_positions
+    at = [np.searchsorted(docs, candidates) for docs, _ in read]
+    found = []
+    for i, doc in enumerate(candidates.tolist()):
+        starts = set(decode(read[0][1][at[0][i]]))
+        for k in range(1, len(read)):
+            starts &= {p - k for p in decode(read[k][1][at[k][i]])}
+            if not starts:
+                break
+        if starts:
+            found.append(doc)
+    return np.asarray(found, dtype=np.int64)

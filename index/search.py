@@ -37,7 +37,6 @@ Public API (all times float seconds):
 from __future__ import annotations
 
 import functools
-import heapq
 import os
 import threading
 import time
@@ -47,10 +46,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from archive.links import deep_link
 from archive.records import Video
 from index import schema as S
-from index.bm25 import scored_docs
+from index.bm25 import HotPostings, scored_docs
 from index.build import damage_as_error, open_index
 from index.chapters import with_chapters
 from index.compile import compile_query
@@ -97,6 +98,9 @@ class _Generation:
     doc_video: list  # passage docnum -> video id
     doc_start: list  # passage docnum -> start ms
     passages: dict  # video id -> number of passages
+    video_ids: list  # the video ids of doc_video, each once
+    doc_vidx: object  # numpy int32: passage docnum -> index into video_ids
+    start_ms: object  # numpy int64: passage docnum -> start ms
     _passage_doc: dict | None = None
     _records: dict | None = None
 
@@ -135,6 +139,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._gen: _Generation | None = None
         self._columns: dict = {}  # Whoosh segment id -> (video ids, start ms) of its documents
+        self._hot = HotPostings()  # frequent terms' postings, decoded once (warm)
+        self._pool = None  # one thread: the meaning half of a "both" search runs beside the words half
         with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             if not gen.videos:
@@ -203,12 +209,21 @@ class SearchIndex:
         passages = Counter(doc_video)
         for vid in videos:
             passages[vid] -= 1  # the video document itself
-        return videos, doc_video, doc_start, dict(passages)
+        video_ids = list(passages)
+        number = {vid: i for i, vid in enumerate(video_ids)}
+        doc_vidx = np.fromiter((number[v] for v in doc_video), dtype=np.int32, count=len(doc_video))
+        start_ms = np.asarray(doc_start, dtype=np.int64)
+        return videos, doc_video, doc_start, dict(passages), video_ids, doc_vidx, start_ms
 
     def warm(self) -> None:
-        """Load now what the first search by meaning would otherwise load while someone waits: every
-        passage vector (8.5-10 s on the bench archive's 161k passages) and the query encoder. A
-        server calls it once, in the background; a search meanwhile waits for it, then runs."""
+        """Load now what searches would otherwise read again and again, or load while someone waits:
+        the decoded postings of the frequent terms (index.bm25.HotPostings: ~3 s and ~30 MB for the
+        bench archive's 3.7M frequent postings), and, with meaning on, every passage vector (8.5-10 s
+        for 161k passages) and the query encoder. A server calls it in the background (again after
+        new sessions were indexed: a new segment's terms are read from disk until then); a search
+        meanwhile waits for it, then runs."""
+        with self._lock, damage_as_error(self.index_dir):
+            self._hot.load(self._current().searcher, S.TEXT_FIELDS)
         if not self.meaning.options.enabled:
             return
         with self._lock, damage_as_error(self.index_dir):
@@ -222,6 +237,18 @@ class SearchIndex:
             if self._gen is not None:
                 self._gen.searcher.close()
                 self._gen = None
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+    def _beside(self, fn, *args):
+        """Start fn(*args) on the index's own thread: numpy's products and the encoder's work release
+        the GIL, so the meaning half of a search runs while the words half holds it."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="meaning")
+        return self._pool.submit(fn, *args)
 
     # -- search ---------------------------------------------------------------------------
     def search(self, options: SearchOptions | str, /, **changes: Any) -> SearchResult:
@@ -244,7 +271,15 @@ class SearchIndex:
             searcher = gen.searcher
             allowed = _allowed_videos(gen, filters)
             notices = [n for n in (dates_notice,) if n] + list(parsed.notices)
-            hits: dict[str, list[tuple[float, int]]] = defaultdict(list)
+            meaning_notices: list[str] = []
+            by_meaning = None
+            if mode == "meaning" or (mode == "both" and plain and self.meaning.options.enabled):
+                if mode == "meaning" and not plain:
+                    meaning_notices.append(MEANING_PHRASE_NOTICE)
+                by_meaning = self._beside(self._nearest, gen, parsed, allowed, meaning_notices, mode == "meaning")
+            elif mode == "both" and not plain:
+                meaning_notices.append(PHRASE_NOTICE)
+            hits: dict[str, _Passages] = {}
             compiled = None
             if mode != "meaning":
                 compiled = compile_query(parsed, searcher.reader())
@@ -255,30 +290,23 @@ class SearchIndex:
                                         elapsed=time.perf_counter() - t0)
                 # Every matching passage with a cheap score: hit counts, timeline positions, best moments.
                 if compiled.query is not None:
-                    doc_video = gen.doc_video
-                    for docnum, score in scored_docs(compiled.query, searcher).items():
-                        vid = doc_video[docnum]
-                        if allowed is None or vid in allowed:
-                            hits[vid].append((score, docnum))
+                    hits = _by_video(gen, scored_docs(compiled.query, searcher, self._hot), allowed)
 
             # Sessions whose title or description matches: found even when nobody says the words,
             # marked apart, and (by relevance) ranked first among equals of their kind.
             named = session_matches(parsed.node, gen.videos, allowed) if mode != "meaning" else {}
             for vid in named:
-                hits.setdefault(vid, [])
+                hits.setdefault(vid, _NO_PASSAGES)
             # A matching chapter title is also a moment, at the chapter's start.
             chapters = {vid: chapter_matches(parsed.node, gen.videos[vid]) for vid, f in named.items() if CHAPTER in f}
 
             near: dict[str, list[tuple[float, int]]] = defaultdict(list)
             qvec = None
-            if mode == "meaning" or (mode == "both" and plain and self.meaning.options.enabled):
-                if mode == "meaning" and not plain:
-                    notices.append(MEANING_PHRASE_NOTICE)
-                qvec, found = self._nearest(gen, parsed, allowed, notices, strict=(mode == "meaning"))
+            if by_meaning is not None:
+                qvec, found = by_meaning.result()
                 for cos, vid, passage in found:
                     near[vid].append((cos, passage))
-            elif mode == "both" and not plain:
-                notices.append(PHRASE_NOTICE)
+            notices += meaning_notices
 
             if mode == "words":
                 ranked = _rank(gen, hits, sort)
@@ -289,7 +317,7 @@ class SearchIndex:
                 ranked.sort(key=lambda vs: (TITLE not in named.get(vs[0], ()), CHAPTER not in named.get(vs[0], ())))
             chosen = ranked[:limit]
             spec = compiled.spec if compiled is not None else None
-            videos = [with_chapters(replace(self._video_hits(gen, vid, hits.get(vid, []), hits_per_video, spec, lead_in,
+            videos = [with_chapters(replace(self._video_hits(gen, vid, hits.get(vid, _NO_PASSAGES), hits_per_video, spec, lead_in,
                                                              score, near.get(vid, []), qvec), matched_in=named.get(vid, ())),
                                     chapters.get(vid, ()), hits_per_video, lead_in)
                       for vid, score in chosen]
@@ -334,15 +362,17 @@ class SearchIndex:
             found = [f for f in found if f[0] >= floor]
         return qvec, found
 
-    def _video_hits(self, gen, vid, hits, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
+    def _video_hits(self, gen, vid, hits: _Passages, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
         meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}
         video = gen.video(vid)
         doc_start = gen.doc_start
+        starts = gen.start_ms[hits.docs]
         moments = []
         seen = set()
         exact = {}
         # Best first; among equals the earlier passage. Overlapping passages may find the same words.
-        for passage_score, docnum in heapq.nsmallest(per_video * 2, hits, key=lambda h: (-h[0], doc_start[h[1]])):
+        best = np.lexsort((starts, -hits.scores))[:per_video * 2]
+        for passage_score, docnum in zip(hits.scores[best].tolist(), hits.docs[best].tolist(), strict=True):
             if len(moments) == per_video:
                 break
             payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
@@ -358,7 +388,8 @@ class SearchIndex:
             moments.append(Moment(word_time=word_time, play_from=play_from, segment_start=seg_start / 1000,
                                   segment_end=seg_end / 1000, text=plain, spans=spans,
                                   score=float(passage_score), link=deep_link(video, play_from)))
-        times = {exact.get(doc_start[d], doc_start[d]) / 1000 for _, d in hits}
+        # A passage shown as a moment is placed at its matched word, the others at their start.
+        times = {s / 1000 for s in np.unique(starts).tolist() if s not in exact} | {ms / 1000 for ms in exact.values()}
         vv = self.meaning.get(vid) if near else None
         # A meaning moment is the best-matching segment of a near passage, best segments first,
         # after the exact moments and never repeating a passage the words already found.
@@ -491,6 +522,37 @@ class SearchIndex:
 
 
 BM25_K1, BM25_B = 1.2, 0.75
+
+
+@dataclass(frozen=True)
+class _Passages:
+    """One video's matching passages: document numbers and their scores (numpy, aligned)."""
+
+    docs: object
+    scores: object
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+_NO_PASSAGES = _Passages(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+
+
+def _by_video(gen, scored, allowed: set[str] | None) -> dict[str, _Passages]:
+    """The scored passages grouped by video (only the videos `allowed`), each in document order."""
+    if not len(scored):
+        return {}
+    docs, scores = scored.docs, scored.scores
+    vidx = gen.doc_vidx[docs]
+    ids = gen.video_ids
+    if allowed is not None:
+        keep = np.fromiter((v in allowed for v in ids), dtype=bool, count=len(ids))[vidx]
+        docs, scores, vidx = docs[keep], scores[keep], vidx[keep]
+    order = np.argsort(vidx, kind="stable")
+    docs, scores, vidx = docs[order], scores[order], vidx[order]
+    cuts = np.flatnonzero(vidx[1:] != vidx[:-1]) + 1
+    bounds = zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(vidx)].tolist(), strict=True)
+    return {ids[vidx[a]]: _Passages(docs[a:b], scores[a:b]) for a, b in bounds if b > a}
 
 
 def _play_from(word_time: float, lead_in: float) -> float:

@@ -93,13 +93,25 @@ def _whoosh(q, searcher) -> set[int]:
     return set(searcher.docs_for_query(q)) if q is not None else set()
 
 
+HOT = {}  # the read path being tested: hot postings for it, or None
+
+
 def _fast(q, searcher) -> set[int]:
-    return set(bm25.scored_docs(q, searcher)) if q is not None else set()
+    if q is None:
+        return set()
+    found = bm25.scored_docs(q, searcher, HOT.get("postings"))
+    assert list(found.docs) == sorted(set(found.docs.tolist())) and len(found.scores) == len(found.docs)
+    return set(found.docs.tolist())
 
 
-@pytest.fixture(params=[True, False], ids=["fast path", "public matcher"])
-def fast_path(request, monkeypatch):
-    monkeypatch.setattr(bm25, "FAST_PATH", request.param)
+@pytest.fixture(params=["fast path", "hot postings", "public matcher"])
+def fast_path(request, monkeypatch, searcher):
+    monkeypatch.setattr(bm25, "FAST_PATH", request.param != "public matcher")
+    hot = None
+    if request.param == "hot postings":
+        hot = bm25.HotPostings(min_docs=1)  # every term held decoded: every lookup takes the hot path
+        assert hot.load(searcher, S.TEXT_FIELDS) > 0
+    monkeypatch.setitem(HOT, "postings", hot)
     return request.param
 
 
@@ -140,9 +152,33 @@ def test_the_fast_path_really_reads_blocks_here(searcher):
         reader = sub.reader()
         term = (S.text_field("en"), "citi")
         if term in reader and reader.doc_frequency(*term) > 128:
-            assert bm25._block_postings(reader.postings(*term), reader) is not None
+            assert bm25._block_arrays(reader.postings(*term).child if reader.has_deletions()
+                                      else reader.postings(*term)) is not None
             long_terms += 1
     assert long_terms, "no posting list longer than one block"
+
+
+def test_scores_add_up_over_or_and_and(searcher):
+    """A document found by several words scores the sum of their terms, the same on every path."""
+    reader = searcher.reader()
+    for text in ("housing OR water", "housing water", "(water OR eau OR agua) AND sanitation"):
+        q = compile_query(parse(text), reader).query
+        plain = bm25.scored_docs(q, searcher)
+        hot = bm25.HotPostings(min_docs=1)
+        hot.load(searcher, S.TEXT_FIELDS)
+        held = bm25.scored_docs(q, searcher, hot)
+        assert plain.docs.tolist() == held.docs.tolist()
+        assert plain.scores.tolist() == pytest.approx(held.scores.tolist())
+
+    def scores(text):
+        found = bm25.scored_docs(compile_query(parse(text), reader).query, searcher)
+        return dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True))
+
+    both, housing, water = scores("housing water"), scores("housing"), scores("water")
+    assert both and both.keys() == housing.keys() & water.keys()
+    assert all(s == pytest.approx(housing[d] + water[d]) for d, s in both.items())
+    either = scores("housing OR water")
+    assert all(either[d] == pytest.approx(housing.get(d, 0) + water.get(d, 0)) for d in either)
 
 
 def test_fast_path_only_on_the_whoosh_it_was_written_for(monkeypatch):
