@@ -76,6 +76,7 @@ class HotPostings:
     def __init__(self, min_docs: int = HOT_MIN_DOCS):
         self.min_docs = min_docs
         self._segments: dict[str, dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]] = {}
+        self.loaded = False  # load() has run: the index's owner keeps later generations held too
 
     def load(self, searcher, fieldnames) -> int:
         """Decode the frequent terms of every segment not loaded yet; forget segments gone. Returns
@@ -104,6 +105,7 @@ class HotPostings:
                     if arrays is not None:
                         terms[(fieldname, text)] = (arrays[0].astype(np.int32), arrays[1].astype(np.float32))
             self._segments[key] = terms
+        self.loaded = True
         return self.postings()
 
     def get(self, segment_key, fieldname: str, text):

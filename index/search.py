@@ -37,6 +37,7 @@ Public API (all times float seconds):
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 import time
@@ -67,6 +68,8 @@ from index.query import parse, positive_words
 from index.results import ArchiveStats, HitTime, Moment, SearchFilters, SearchResult, Sibling, VideoHits, play_from
 from index.siblings import FILE as SIBLINGS_FILE
 from index.siblings import corresponding_ms, read_siblings
+
+log = logging.getLogger(__name__)
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer videos match
 MEANING_CANDIDATES = 200  # nearest passages considered by a meaning search
@@ -141,6 +144,7 @@ class SearchIndex:
         self._columns: dict = {}  # Whoosh segment id -> (video ids, start ms) of its documents
         self._hot = HotPostings()  # frequent terms' postings, decoded once (warm)
         self._pool = None  # one thread: the meaning half of a "both" search runs beside the words half
+        self._rewarming: threading.Thread | None = None  # holding a new generation's frequent postings
         with self._lock, damage_as_error(self.index_dir):
             gen = self._current()
             if not gen.videos:
@@ -170,6 +174,11 @@ class SearchIndex:
                 ix = open_index(self.index_dir)
                 searcher = ix.searcher()
                 self._gen = _Generation(searcher, inode, *self._tables(searcher))
+                if self._hot.loaded and gen is not None:
+                    # Warmed before: hold the new segments' frequent terms too (a rebuild renews them
+                    # all), in the background; searches meanwhile read those terms from disk.
+                    self._rewarming = threading.Thread(target=self._hold_postings, name="hold-postings", daemon=True)
+                    self._rewarming.start()
                 return self._gen
             except (IndexDamaged, FileNotFoundError) as exc:
                 # Another process committed between our reading the TOC's name and its files, and
@@ -222,8 +231,7 @@ class SearchIndex:
         for 161k passages) and the query encoder. A server calls it in the background (again after
         new sessions were indexed: a new segment's terms are read from disk until then); a search
         meanwhile waits for it, then runs."""
-        with self._lock, damage_as_error(self.index_dir):
-            self._hot.load(self._current().searcher, S.TEXT_FIELDS)
+        self._hold_postings()
         if not self.meaning.options.enabled:
             return
         with self._lock, damage_as_error(self.index_dir):
@@ -231,6 +239,15 @@ class SearchIndex:
             self.meaning.refresh(gen.videos, gen)
             if self.meaning.passages:
                 self.meaning.encoder().encode_queries(["warm"])
+
+    def _hold_postings(self) -> None:
+        try:
+            with self._lock, damage_as_error(self.index_dir):
+                self._hot.load(self._current().searcher, S.TEXT_FIELDS)
+        except Exception:  # a search will meet the same damage and say so
+            if threading.current_thread() is not self._rewarming:
+                raise
+            log.warning("could not hold the frequent terms' postings of the new index generation", exc_info=True)
 
     def close(self) -> None:
         with self._lock:

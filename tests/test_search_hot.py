@@ -57,6 +57,7 @@ def test_held_postings_stay_right_after_sessions_are_replaced_and_added(index_di
     assert {v.video.id for v in after.videos} == {"housing0002"}
     assert after.total_hits == before.videos[[v.video.id for v in before.videos].index("housing0002")].hit_count
     assert _view(hot.search("water OR eau")) == _view(SearchIndex(index_dir).search("water OR eau"))
-    hot.warm()  # the new segments' terms too, the old segment's forgotten once merged away
+    hot._rewarming.join(timeout=30)  # a new generation was opened: its new segments get held too
+    assert {sub.reader().segment().segment_id() for sub, _ in hot._gen.searcher.subsearchers} == set(hot._hot._segments)
     for q in QUERIES + ("logement", "sanitation"):
         assert _view(hot.search(q)) == _view(SearchIndex(index_dir).search(q)), q
