@@ -8,7 +8,7 @@ for those documents). Anything else falls back to Whoosh's own matcher for that 
 Deleted documents are removed as Whoosh does.
 
 The postings of frequent terms can be kept decoded in memory (HotPostings, loaded once by
-SearchIndex.warm): a common word's ~100 blocks cost ~10 ms to unpickle on every search, which
+SearchIndex.warm; 16 bytes a posting): a common word's ~100 blocks cost ~10 ms to unpickle on every search, which
 is most of what a search for it costs. Rare terms are read from disk each time (a block or two).
 
 The fast path reads eight private members of whoosh-reloaded 2.7.5's W3 postings matcher
@@ -102,8 +102,8 @@ class HotPostings:
                     text = text.decode("utf-8") if isinstance(text, bytes) else text
                     m = reader.postings(fieldname, text)
                     arrays = _block_arrays(getattr(m, "child", m) if not hasattr(m, "_goto") else m)
-                    if arrays is not None:
-                        terms[(fieldname, text)] = (arrays[0].astype(np.int32), arrays[1].astype(np.float32))
+                    if arrays is not None:  # held as read (int64, float64): no conversion per search
+                        terms[(fieldname, text)] = arrays
             self._segments[key] = terms
         self.loaded = True
         return self.postings()
@@ -239,7 +239,7 @@ def _postings(reader, fieldname: str, text, scorer: _Scorer):
     hot = scorer.hot
     held = hot.get(_segment_key(reader), fieldname, text) if hot is not None and FAST_PATH else None
     if held is not None:
-        return scorer.live(reader, held[0].astype(np.int64), held[1].astype(np.float64))
+        return scorer.live(reader, *held)
     try:
         m = reader.postings(fieldname, text)
     except TermNotFound:

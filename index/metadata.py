@@ -77,8 +77,13 @@ def _phrase_forms(lang: str, phrase: str) -> tuple[frozenset[str], ...]:
     return tuple(w for w in wanted if w)  # stop words are not indexed in speech either
 
 
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    return S.fold(word)
+
+
 def _word(node: Q.Word, lang: str, text: _Text) -> bool:
-    folded = S.fold(node.text)
+    folded = _folded(node.text)
     if node.prefix:
         return any(w.startswith(folded) for w in text.distinct)
     if node.fuzzy is not None:
@@ -110,6 +115,37 @@ def _lang(meta: dict) -> str:
     return S.index_lang(meta.get("lang") or (meta.get("video") or {}).get("language"))
 
 
+@dataclass(frozen=True)
+class _Session:
+    """A session's analysed title, description and chapter titles (made once per session table entry)."""
+
+    lang: str
+    title: _Text | None
+    description: _Text | None
+    chapters: _Text | None  # every chapter title in one text: a first look before each chapter's own
+    everything: _Text  # all three in one text: most sessions fail a query's first look at this
+
+
+# video id -> (the session table entry it was made from, its texts): a new index generation's
+# entries are new dicts, so an entry is used only while it is the very dict it was made from.
+_SESSIONS: dict[str, tuple[dict, _Session]] = {}
+
+
+def _session(vid: str, meta: dict) -> _Session:
+    held = _SESSIONS.get(vid)
+    if held is not None and held[0] is meta:
+        return held[1]
+    video = meta.get("video") or {}
+    lang = _lang(meta)
+    title, description = video.get("title") or "", video.get("description") or ""
+    chapters = " \n ".join(c.get("title") or "" for c in video.get("chapters") or ())
+    made = _Session(lang, _text(lang, title) if title else None, _text(lang, description) if description else None,
+                    _text(lang, chapters) if chapters else None,
+                    _text(lang, " \n ".join(t for t in (title, description, chapters) if t)))
+    _SESSIONS[vid] = (meta, made)
+    return made
+
+
 def session_matches(node: Q.Node, sessions: dict[str, dict], allowed: set[str] | None = None) -> dict[str, tuple[str, ...]]:
     """{video id: the fields that match ("title", "description", "chapter")} over the index's session table."""
     found: dict[str, tuple[str, ...]] = {}
@@ -117,11 +153,13 @@ def session_matches(node: Q.Node, sessions: dict[str, dict], allowed: set[str] |
     for vid, meta in sessions.items():
         if allowed is not None and vid not in allowed:
             continue
-        video = meta.get("video") or {}
-        lang = _lang(meta)
-        fields = tuple(name for name, value in ((TITLE, video.get("title")), (DESCRIPTION, video.get("description")))
-                       if value and matches(node, lang, _text(lang, value)))
-        if next(_matching_chapters(node, meta, lang, quick), None) is not None:
+        texts = _session(vid, meta)
+        lang = texts.lang
+        if quick is not None and not matches(quick, lang, texts.everything):
+            continue
+        fields = tuple(name for name, text in ((TITLE, texts.title), (DESCRIPTION, texts.description))
+                       if text is not None and matches(node, lang, text))
+        if next(_matching_chapters(node, meta, lang, quick, texts.chapters), None) is not None:
             fields += (CHAPTER,)
         if fields:
             found[vid] = fields
@@ -136,13 +174,15 @@ def chapter_matches(node: Q.Node, meta: dict) -> list[tuple[dict, tuple[Span, ..
             for chapter, _analysis in _matching_chapters(node, meta, lang, _quick_check(node))]
 
 
-def _matching_chapters(node: Q.Node, meta: dict, lang: str, quick: Q.Node | None):
+def _matching_chapters(node: Q.Node, meta: dict, lang: str, quick: Q.Node | None, joined: _Text | None = None):
     chapters = (meta.get("video") or {}).get("chapters") or ()
     if not chapters:
         return
     # An archive has ~15 chapters per session: one look at all of a session's chapter words first
     # (a chapter matching holds one of the query's words) spares evaluating the query on each.
-    if quick is not None and not matches(quick, lang, _text(lang, " \n ".join(c.get("title") or "" for c in chapters))):
+    if joined is None:
+        joined = _text(lang, " \n ".join(c.get("title") or "" for c in chapters))
+    if quick is not None and not matches(quick, lang, joined):
         return
     for chapter in chapters:
         title = chapter.get("title") or ""

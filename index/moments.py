@@ -27,14 +27,21 @@ class Located:
 def matches(toks, spec: Spec, lang: str) -> list[tuple[int, int]]:
     """(first position, last position) of each occurrence of any positive leaf, by position."""
     leaves = spec.leaves.get(lang, ())
-    forms = [set(t[0].split("|")) for t in toks]
-    found = []
+    if not leaves:
+        return []
+    # Where each form stands: a leaf's first word is then a few lookups, not a scan of the passage.
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        for form in t[0].split("|"):
+            where.setdefault(form, []).append(i)
+    found = set()
     for leaf in leaves:
+        at = [{i for form in forms for i in where.get(form, ())} for forms in leaf]
         n = len(leaf)
-        for i in range(len(forms) - n + 1):
-            if all(forms[i + k] & leaf[k] for k in range(n)):
-                found.append((i, i + n - 1))
-    return sorted(set(found))
+        for i in at[0]:
+            if all(i + k in at[k] for k in range(1, n)):
+                found.add((i, i + n - 1))
+    return sorted(found)
 
 
 def locate(payload: dict, spec: Spec, lang: str) -> Located | None:
