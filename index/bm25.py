@@ -318,7 +318,7 @@ def _phrase_docs(reader, fieldname: str, words, scorer: _Scorer) -> np.ndarray |
     candidates = scorer.live(reader, candidates)[0]
     if not len(candidates):
         return _NO_DOCS
-    decode = field.format.decode_positions
+    decode = _positions_decoder(field.format)
     at = [np.searchsorted(docs, candidates) for docs, _ in read]
     found = []
     for i, doc in enumerate(candidates.tolist()):
@@ -330,3 +330,17 @@ def _phrase_docs(reader, fieldname: str, words, scorer: _Scorer) -> np.ndarray |
         if starts:
             found.append(doc)
     return np.asarray(found, dtype=np.int64)
+
+
+def _positions_decoder(fmt):
+    """A posting value's positions. For whoosh.formats.Positions, its own decode_positions inlined
+    (a phrase of two common words decodes a few thousand values): a pickled list of deltas after a
+    4-byte frequency, the pickle's final stop byte sometimes left off."""
+    from itertools import accumulate
+    from pickle import loads
+
+    from whoosh.formats import Positions
+
+    if type(fmt) is not Positions:
+        return fmt.decode_positions
+    return lambda value: accumulate(loads((value if value.endswith(b".") else value + b".")[4:]))

@@ -11,12 +11,29 @@ for the exact token positions that matched (jump time, highlight) without asking
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from index import query as Q
 from index import schema as S
 
 MAX_EXPANSIONS = 100
+
+# reader -> {(first letter, length): vocabulary words}: one per index generation (a new generation
+# has a new reader), so a typo is compared only with the words that could be within reach of it.
+_LEXICONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def lexicon(reader) -> dict[tuple[str, int], list[str]]:
+    """The archive's vocabulary (the folded words of every transcript) by first letter and length."""
+    table = _LEXICONS.get(reader)
+    if table is None:
+        table = {}
+        for term in reader.lexicon(S.VOCAB):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            table.setdefault((word[:1], len(word)), []).append(word)
+        _LEXICONS[reader] = table
+    return table
 
 
 @dataclass
@@ -162,9 +179,15 @@ class _Compiler:
         return self._ranked(found, f"{text}*")
 
     def fuzzy_words(self, text: str, maxdist: int) -> list[str]:
+        """The vocabulary's words within `maxdist` Damerau-Levenshtein edits sharing the first letter:
+        what Whoosh's terms_within(prefix=1) gives, comparing only words of a length within reach
+        (an edit changes the length by one at most) instead of every word with that letter."""
+        from whoosh.support.levenshtein import distance
+
         folded = S.fold(text)
-        found = [t.decode("utf-8") if isinstance(t, bytes) else t
-                 for t in self.reader.terms_within(S.VOCAB, folded, maxdist, prefix=1)]
+        table = lexicon(self.reader)
+        found = [word for n in range(len(folded) - maxdist, len(folded) + maxdist + 1)
+                 for word in table.get((folded[:1], n), ()) if distance(word, folded, limit=maxdist) <= maxdist]
         return self._ranked(sorted(set(found) | {folded}), f"{text}~{maxdist}")
 
 

@@ -55,7 +55,7 @@ from index import schema as S
 from index.bm25 import HotPostings, scored_docs
 from index.build import damage_as_error, open_index
 from index.chapters import with_chapters
-from index.compile import compile_query
+from index.compile import compile_query, lexicon
 from index.encoders import MeaningOptions
 from index.errors import IndexDamaged, IndexNotBuilt, UnknownVideo
 from index.meaning_search import MeaningStore
@@ -243,7 +243,9 @@ class SearchIndex:
     def _hold_postings(self) -> None:
         try:
             with self._lock, damage_as_error(self.index_dir):
-                self._hot.load(self._current().searcher, S.TEXT_FIELDS)
+                searcher = self._current().searcher
+                self._hot.load(searcher, S.TEXT_FIELDS)
+                lexicon(searcher.reader())  # the vocabulary fuzzy words are compared with
         except Exception:  # a search will meet the same damage and say so
             if threading.current_thread() is not self._rewarming:
                 raise
