@@ -1,6 +1,7 @@
 """Benchmark: query → rendered results in the UI, on the channel-sized synthetic archive.
 
     python -m bench.ui [--root data/bench] [--runs 5] [--browser] [--sessions 500] [--hours 1.5]
+                       [--tree CHECKOUT --tree OTHER]
 
 Uses bench.archive's archive (500 sessions x 1.5 h, ~450k segments; generated and indexed under
 --root when missing, reused when there). Measures side by side, in one run, per query:
@@ -10,6 +11,8 @@ Uses bench.archive's archive (500 sessions x 1.5 h, ~450k segments; generated an
 - with --browser: chromium through Playwright against `sessions serve`, from pressing Enter to the
   first result card on screen (what a person waits for), and from clicking the first moment to its
   video playing (every generated session plays one real local video).
+--tree (browser figures only) serves another checkout's code, e.g. main's commit in a second
+`git worktree add --detach`; given twice, the two trees' runs alternate so both see the same machine.
 Prints milliseconds (median, p95) and the UI/search ratios; asserts nothing.
 """
 
@@ -68,6 +71,7 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
     from streamlit.testing.v1 import AppTest
 
     from index.search import SearchIndex
+    from tests.support.app import follow, moment_links
     from ui.config import load_config
 
     os.environ["SESSIONS_CONFIG"] = str(config)
@@ -89,60 +93,79 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
             at.run()
             times["app"].append(time.perf_counter() - t)
             assert not at.exception, at.exception
-            plays = [b for b in at.button if b.key == "play-0-0"]
-            if plays:
+            links = moment_links(at)
+            if links:  # what following a moment link does: a rerun with its address
                 t = time.perf_counter()
-                plays[0].click().run()
+                follow(at, links[0])
                 times["rerun"].append(time.perf_counter() - t)
         out[q] = times
     return out
 
 
-def bench_browser(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
-    """Per query: "results" = Enter → the summary line drawn and nothing stale; "playing" = click on the
-    first moment → its <video> playing; "first" = "results" the first time the query is asked of this
-    server (searched; later runs of it are answered by the app's shared search cache)."""
+# The first moment of the first result card: a link (since the cards became one element each) or,
+# in a tree from before that, a button; so that --tree can time an older checkout too.
+FIRST_MOMENT = ".st-key-card-0 a.ss-moment, .st-key-play-0-0 button"
+
+
+def bench_browser(config: Path, runs: int, trees: dict[str, Path] | None = None) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """Per tree and query: "results" = Enter → the summary line drawn and nothing stale; "playing" =
+    click on the first moment → its <video> playing; "first" = "results" the first time the query is
+    asked of this server (searched; later runs of it are answered by the app's shared search cache).
+
+    `trees` (name → checkout) serve each tree's code from its own server; their runs alternate, query
+    by query, so that a busy moment of the machine falls on all of them alike."""
+    from contextlib import ExitStack
+
     from playwright.sync_api import sync_playwright
 
     from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
     from tests.support.serve import serving
 
-    out: dict[str, dict[str, list[float]]] = {}
-    with serving(config) as url, sync_playwright() as p:
+    trees = trees or {"this tree": REPO}
+    out: dict[str, dict[str, dict[str, list[float]]]] = {name: {} for name in trees}
+    with ExitStack() as stack, sync_playwright() as p:
+        urls = {name: stack.enter_context(serving(config, tree)) for name, tree in trees.items()}
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(url)
-        page.get_by_text("Latest sessions").wait_for(timeout=120_000)
+        for url in urls.values():
+            page.goto(url)
+            page.get_by_text("Latest sessions").wait_for(timeout=120_000)
         for q in QUERIES:
-            out[q] = {"results": [], "playing": [], "first": []}
+            for name in trees:
+                out[name][q] = {"results": [], "playing": [], "first": []}
             for n in range(runs + 1):
-                page.goto(url)
-                page.get_by_text("Latest sessions").wait_for(timeout=120_000)  # the first run is over
-                box = page.get_by_label("Search the sessions")
-                box.fill(q)
-                t = time.perf_counter()
-                box.press("Enter")
-                # Done when the summary line for this query is on screen and nothing is stale.
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
-                    ".some(e => / in \\d+ session/.test(e.innerText)) && "
-                    "!document.querySelector('[data-stale=true]')", timeout=120_000)
-                results = time.perf_counter() - t
-                moment = page.locator(".st-key-play-0-0 button")
-                if not moment.count():
-                    continue
-                t = time.perf_counter()
-                moment.click()
-                page.wait_for_function("() => { const v = document.querySelector('video');"
-                                       " return v && v.readyState >= 2 && !v.paused; }", timeout=120_000)
-                playing = time.perf_counter() - t
-                if n:  # the first run of a query warms the index's caches and is searched, not cached
-                    out[q]["results"].append(results)
-                    out[q]["playing"].append(playing)
-                else:
-                    out[q]["first"].append(results)
+                for name, url in urls.items():
+                    _time_one(page, url, q, out[name][q], first=n == 0)
         browser.close()
     return out
+
+
+def _time_one(page, url: str, q: str, times: dict[str, list[float]], first: bool) -> None:
+    page.goto(url)
+    page.get_by_text("Latest sessions").wait_for(timeout=120_000)  # the first run is over
+    box = page.get_by_label("Search the sessions")
+    box.fill(q)
+    t = time.perf_counter()
+    box.press("Enter")
+    # Done when the summary line for this query is on screen and nothing is stale.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+        ".some(e => / in \\d+ session/.test(e.innerText)) && "
+        "!document.querySelector('[data-stale=true]')", timeout=120_000)
+    results = time.perf_counter() - t
+    moment = page.locator(FIRST_MOMENT).first
+    if not moment.count():
+        return
+    t = time.perf_counter()
+    moment.click()
+    page.wait_for_function("() => { const v = document.querySelector('video');"
+                           " return v && v.readyState >= 2 && !v.paused; }", timeout=120_000)
+    playing = time.perf_counter() - t
+    if first:  # the first run of a query warms the index's caches and is searched, not cached
+        times["first"].append(results)
+    else:
+        times["results"].append(results)
+        times["playing"].append(playing)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,11 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hours", type=float, default=1.5, help="length of each session when it must be generated")
     ap.add_argument("--skip-apptest", action="store_true", help="only the browser figures")
     ap.add_argument("--browser", action="store_true", help="also time chromium (Enter → results on screen)")
+    ap.add_argument("--tree", action="append", type=Path, default=[], metavar="CHECKOUT",
+                    help="time the browser figures of this checkout's code (repeatable: trees alternate run by "
+                         "run; e.g. a `git worktree add --detach` of main beside this tree)")
     args = ap.parse_args(argv)
     config = ensure_archive(args.root, args.sessions, args.limit, args.hours)
 
     apptest = {} if args.skip_apptest else bench_apptest(config, args.runs)
-    browser = bench_browser(config, args.runs) if args.browser else {}
+    trees = {str(t): t for t in args.tree} if args.tree else None
+    browsers = bench_browser(config, args.runs, trees) if args.browser else {"": {}}
 
     from ui.web.results_view import PAGE
 
@@ -166,19 +193,22 @@ def main(argv: list[str] | None = None) -> int:
           "app = Streamlit script run with ?q= (AppTest); browser = Enter → results shown; "
           "playing = click on the first moment → its video playing; first = browser, the query's first run "
           "(searched, not from the app's search cache)")
-    print(f"{'query':34}{'search':>14}{'app run':>14}{'app/search':>11}{'moment rerun':>14}{'browser':>14}"
-          f"{'playing':>14}{'first':>8}")
-    for q in QUERIES:
-        line = f"{q[:33]:34}"
-        if q in apptest:
-            s, a, r = ms(apptest[q]["search"]), ms(apptest[q]["app"]), ms(apptest[q]["rerun"] or [0.0])
-            line += f"{s[0]:7.0f}/{s[1]:<6.0f}{a[0]:7.0f}/{a[1]:<6.0f}{a[0] / max(s[0], 0.1):9.1f}x  {r[0]:7.0f}/{r[1]:<6.0f}"
-        else:
-            line += f"{'-':>14}{'-':>14}{'-':>11}{'-':>14}"
-        if q in browser and browser[q]["results"]:
-            b, c = ms(browser[q]["results"]), ms(browser[q]["playing"])
-            line += f"{b[0]:7.0f}/{b[1]:<6.0f}{c[0]:7.0f}/{c[1]:<6.0f}{ms(browser[q]['first'])[0]:8.0f}"
-        print(line)
+    for tree, browser in browsers.items():
+        if len(browsers) > 1 or args.tree:
+            print(f"\n{tree}")
+        print(f"{'query':34}{'search':>14}{'app run':>14}{'app/search':>11}{'moment rerun':>14}{'browser':>14}"
+              f"{'playing':>14}{'first':>8}")
+        for q in QUERIES:
+            line = f"{q[:33]:34}"
+            if q in apptest:
+                s, a, r = ms(apptest[q]["search"]), ms(apptest[q]["app"]), ms(apptest[q]["rerun"] or [0.0])
+                line += f"{s[0]:7.0f}/{s[1]:<6.0f}{a[0]:7.0f}/{a[1]:<6.0f}{a[0] / max(s[0], 0.1):9.1f}x  {r[0]:7.0f}/{r[1]:<6.0f}"
+            else:
+                line += f"{'-':>14}{'-':>14}{'-':>11}{'-':>14}"
+            if q in browser and browser[q]["results"]:
+                b, c = ms(browser[q]["results"]), ms(browser[q]["playing"])
+                line += f"{b[0]:7.0f}/{b[1]:<6.0f}{c[0]:7.0f}/{c[1]:<6.0f}{ms(browser[q]['first'])[0]:8.0f}"
+            print(line)
     return 0
 
 

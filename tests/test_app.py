@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from archive.records import Segment, Transcript, Video, Word
-from tests.support.app import citations, param, run_app
+from tests.support.app import citations, follow, moment_links, param, run_app
 from tests.support.configs import ARCHIVE, write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
@@ -91,8 +91,9 @@ def test_query_from_the_url_groups_moments_by_session(monkeypatch, archive):
     assert at.text_input(key="w_q").value == "country"
     assert len(titles(at)) == 3
     assert all(" hit" in f for f in card_facts(at)) and len(card_facts(at)) == 3
-    plays = [b for b in at.button if b.key and b.key.startswith("play-")]
-    assert plays, "every session shows its best moments as play buttons"
+    links = moment_links(at)
+    assert {m.card for m in links} == {0, 1, 2}, "every session shows its best moments as links"
+    assert all(m.href.startswith("?q=country&v=") and not m.chosen for m in links)
     assert param(at, "q") == "country"
     assert not videos(at)  # nothing plays until a moment is chosen
 
@@ -100,9 +101,7 @@ def test_query_from_the_url_groups_moments_by_session(monkeypatch, archive):
 def test_choosing_a_moment_plays_the_local_file_from_the_word_and_shares_it(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], q="country", session=REAL_ID)
     assert len(titles(at)) == 1
-    first = next(b for b in at.button if b.key == "play-0-0")
-    first.click().run()
-    assert not at.exception
+    follow(at, moment_links(at)[0])
     (video,) = videos(at)
     expected = int(max(0.0, archive["country"].start - LEAD_IN))
     assert video.proto.type == video.proto.Type.NATIVE
@@ -123,9 +122,9 @@ def test_a_real_transcript_plays_from_the_spoken_word(monkeypatch, tmp_path, tin
     config = build_archive(tmp_path, [real])
     country = _first(real, "country")
     at = run_app(monkeypatch, config, q="country")
-    play = at.button(key="play-0-0")
-    assert play.label.startswith(f"▶ **{clock(country.start)}** · ")
-    play.click().run()
+    play = moment_links(at)[0]
+    assert play.text.startswith(f"▶ {clock(country.start)} · ")
+    follow(at, play)
     (player,) = videos(at)
     expected = int(max(0.0, country.start - LEAD_IN))
     assert player.proto.start_time == expected and param(at, "t") == str(expected)
@@ -176,10 +175,12 @@ def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
             continue
         lowered = value.lower()
         assert "<script" not in lowered and "<img" not in lowered and "<iframe" not in lowered, value
-    # The best moment's play button shows the snippet literally, with the matched word marked.
-    (moment,) = [b.label for b in at.button if b.key and b.key.startswith("play-")]
-    assert ":orange-background[budget]" in moment and "\\<script\\>" in moment
-    assert not re.search(r"(?<!\\)[<>\[\]]", moment.replace(":orange-background[budget]", ""))  # all escaped
+    # The best moment's link shows the snippet literally, with the matched word marked.
+    (moment,) = moment_links(at)
+    assert "<mark>budget</mark>" in moment.label and "&lt;script&gt;alert(2)&lt;/script&gt;" in moment.label
+    assert "<script>alert(2)</script>" in moment.text and moment.chosen  # it is the moment being played
+    tags = re.sub(r'</?(mark|strong|strong class="ss-time")>', "", moment.label)
+    assert "<" not in tags and ">" not in tags  # every other mark-up character is escaped
     # The transcript line with <b> and <script> is escaped too; the matched word is marked.
     lines = [m.value for m in at.markdown if 'class="ss-line' in m.value]
     assert any("&lt;script&gt;" in line and "<mark>" in line for line in lines)
@@ -311,8 +312,7 @@ def test_results_say_how_many_are_shown_and_page_to_the_end(monkeypatch, archive
 
 def test_reader_current_line_is_the_moments_line_and_find_marks_hit_lines(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], q="ask")
-    first = next(b for b in at.button if b.key == "play-0-0")
-    first.click().run()
+    follow(at, moment_links(at)[0])
     assert int(param(at, "t")) + 0.5 < 3.2  # the lead-in starts in the line before "ask not what your country"
     current = [b for b in at.button if b.key and b.key.startswith("line-") and b.proto.type == "primary"]
     assert [b.label for b in current] == [clock(3.2)]  # yet the current line is the one that says it
@@ -351,7 +351,7 @@ def test_the_match_mode_switch_finds_by_meaning_and_marks_it(monkeypatch, meanin
     assert any("No session mentions" in m.value for m in words.markdown)
     at = run_app(monkeypatch, meaning_archive, q="nation", mode="meaning")
     assert param(at, "mode") == "meaning"
-    labels = [b.label for b in at.button if b.key and b.key.startswith("play-")]
+    labels = [m.text for m in moment_links(at)]
     assert labels and all("≈ close in meaning" in label for label in labels)  # marked: no word of it was said
     bad = run_app(monkeypatch, meaning_archive, q="nation", mode="telepathy")
     assert param(bad, "mode") is None and any("ignored search mode" in c.value for c in bad.caption)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from archive.records import Chapter, Video
-from tests.support.app import param, run_app
+from tests.support.app import follow, moment_links, param, run_app
 from tests.support.sample_transcripts import YOUTUBE_ID, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy
 
@@ -67,10 +67,11 @@ def test_a_file_with_hundreds_of_chapters_draws_a_bounded_list_as_text(monkeypat
 
 def test_a_chapter_hit_is_marked_apart_and_plays_a_lead_in_before_it(monkeypatch, config):
     at = run_app(monkeypatch, config, q="stocktaking")
-    (moment,) = [b for b in at.button if b.key and b.key.startswith("play-")]
-    assert moment.label == "▶ **0:03** · Chapter: :orange-background[Stocktaking] of civic duty"
+    (moment,) = moment_links(at)
+    assert moment.text == "▶ 0:03 · Chapter: Stocktaking of civic duty"
+    assert '<span class="ss-about">Chapter:</span> <mark>Stocktaking</mark> of civic duty' in moment.label
     assert any("Matches in a chapter title" in h.proto.body for h in at.get("html"))  # the card's mark
-    moment.click().run()
+    follow(at, moment)
     (player,) = at.get("video")
     expected = int(CHAPTERS[1].start - LEAD_IN)
     assert player.proto.start_time == expected and param(at, "t") == str(expected)
@@ -81,6 +82,6 @@ def test_a_chapter_hit_is_marked_apart_and_plays_a_lead_in_before_it(monkeypatch
 def test_chapter_words_are_translated(monkeypatch, config):
     fr = run_app(monkeypatch, config, q="stocktaking", v=LOCAL_ID, t="1", hl="fr")
     assert "Chapitres" in [t.label for t in fr.tabs]
-    assert any(b.label.startswith("▶ **0:03** · Chapitre : ") for b in fr.button)
+    assert any(m.text.startswith("▶ 0:03 · Chapitre : ") for m in moment_links(fr))
     es = run_app(monkeypatch, config, q="stocktaking", hl="es")
-    assert any(b.label.startswith("▶ **0:03** · Capítulo: ") for b in es.button)
+    assert any(m.text.startswith("▶ 0:03 · Capítulo: ") for m in moment_links(es))

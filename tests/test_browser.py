@@ -79,7 +79,7 @@ def test_search_choose_a_moment_and_the_video_plays_from_that_second(page, serve
     box.wait_for(timeout=30_000)
     box.fill("bright")
     box.press("Enter")
-    moment = page.locator("button", has_text="▶").first
+    moment = page.locator("a.ss-moment", has_text="▶").first
     moment.wait_for(timeout=30_000)
     assert page.get_by_text("Learning Forum — opening").first.is_visible()
     moment.click()
@@ -138,7 +138,7 @@ def test_hostile_title_renders_as_text(page, server):
     title = page.get_by_text('<script>alert("title")</script>', exact=False).first
     title.wait_for(timeout=30_000)
     assert "<img src=x onerror=alert(1)> Budget session" in title.inner_text()
-    page.locator("button", has_text="▶").first.click()
+    page.locator("a.ss-moment", has_text="▶").first.click()
     page.get_by_text("<script>alert('seg')</script>", exact=False).first.wait_for(timeout=30_000)
     time.sleep(0.5)
     injected = page.evaluate("() => Array.from(document.scripts).filter(s => s.textContent.includes('alert(')).length")

@@ -48,13 +48,23 @@ def params(pg) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
 
 
+def moment(pg, card: int, i: int):
+    """The i-th best moment of a result card: a link (a.ss-moment) that opens it in place."""
+    return pg.locator(f".st-key-card-{card} a.ss-moment").nth(i)
+
+
+def chosen(pg, card: int, i: int) -> bool:
+    """Whether that moment is marked as the one playing (for the eye and for screen readers)."""
+    return moment(pg, card, i).evaluate("a => a.classList.contains('ss-chosen') && a.getAttribute('aria-current') === 'true'")
+
+
 def search(pg, server: str, text: str) -> None:
     box = pg.locator("[data-testid=stTextInput] input").first
     box.wait_for(timeout=60_000)
     box.fill(text)
     box.press("Enter")
     pg.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {text!r}", timeout=30_000)
-    pg.locator(".st-key-play-0-0 button").wait_for(timeout=60_000)
+    moment(pg, 0, 0).wait_for(timeout=60_000)
     settled(pg)
 
 
@@ -80,9 +90,10 @@ def playing_at(pg) -> float:
 def test_a_moment_deep_in_the_results_plays_in_view_and_back_returns(page, server):
     page.goto(server)
     search(page, server, QUERY)
-    button = page.locator(".st-key-play-7-2 button")  # the 3rd moment of the 8th card
-    button.scroll_into_view_if_needed()
-    button.click()
+    link = moment(page, 7, 2)  # the 3rd moment of the 8th card
+    link.scroll_into_view_if_needed()
+    page.evaluate("() => { window.__sameDocument = true; }")
+    link.click()
     page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
     t = int(params(page)["t"])
     current = playing_at(page)
@@ -90,7 +101,9 @@ def test_a_moment_deep_in_the_results_plays_in_view_and_back_returns(page, serve
     page.wait_for_timeout(1000)  # the page has settled: the player is still where the user looks
     assert in_view(page, "video"), "the player is out of sight"
     assert params(page)["q"] == QUERY
+    assert page.evaluate("() => window.__sameDocument === true"), "the link reloaded the whole app"
     settled(page)
+    assert chosen(page, 7, 2) and not chosen(page, 7, 0)
     shot(page, "moment")
 
     page.go_back()  # Back: the moment closes, the same search stays
@@ -98,6 +111,24 @@ def test_a_moment_deep_in_the_results_plays_in_view_and_back_returns(page, serve
     page.wait_for_selector("video", state="detached", timeout=30_000)
     assert params(page) == {"q": QUERY}
     assert page.get_by_label("Search the sessions").input_value() == QUERY
+
+
+def test_a_moment_is_a_big_enough_link_that_opens_from_the_keyboard(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    link = moment(page, 0, 1)
+    link.wait_for(timeout=60_000)
+    settled(page)
+    box = link.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 200, box  # a finger's size, on a phone too
+    link.focus()
+    ring = link.evaluate("a => a.matches(':focus-visible') ? getComputedStyle(a).outlineStyle : 'solid'")
+    assert ring == "solid", "a focused moment shows no focus ring"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
+    t = int(params(page)["t"])
+    assert t - 0.25 <= playing_at(page) <= t + 4
+    settled(page)
+    assert chosen(page, 0, 1)
 
 
 def test_back_returns_to_the_previous_search(page, server):
@@ -115,7 +146,7 @@ def test_back_returns_to_the_previous_search(page, server):
 
 def test_the_close_button_hides_the_player(page, server):
     page.goto(f"{server}/?q={QUERY}")
-    page.locator(".st-key-play-0-0 button").click()
+    moment(page, 0, 0).click()
     page.wait_for_selector("video", timeout=30_000)
     page.get_by_role("button", name="Close").click()
     page.wait_for_selector("video", state="detached", timeout=30_000)
@@ -124,29 +155,31 @@ def test_the_close_button_hides_the_player(page, server):
 
 def test_another_moment_seeks_the_open_player_and_another_card_takes_it_over(page, server):
     page.goto(f"{server}/?q={QUERY}")
-    page.locator(".st-key-play-0-0 button").click()
+    moment(page, 0, 0).click()
     playing_at(page)
     first = params(page)["t"]
+    settled(page)
     page.evaluate("() => { const v = document.querySelector('video'); v.__ssSame = true; v.pause(); }")
-    page.locator(".st-key-play-0-1 button").click()  # the same session: its card alone reruns
+    moment(page, 0, 1).click()  # the same session: the player stays, and seeks
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') !== {first!r}", timeout=30_000)
     t = int(params(page)["t"])
     page.wait_for_function(f"() => Math.abs(document.querySelector('video').currentTime - {t}) < 4", timeout=30_000)
     current = playing_at(page)  # paused before the click, playing after it
     assert t - 0.25 <= current <= t + 4, (current, t)
     assert page.evaluate("() => document.querySelector('video').__ssSame === true"), "the player was re-created"
-    assert page.locator(".st-key-play-0-1 button[kind=primary]").count() == 1
-    assert page.locator(".st-key-play-0-0 button[kind=primary]").count() == 0
+    settled(page)
+    assert chosen(page, 0, 1) and not chosen(page, 0, 0)
 
-    page.locator(".st-key-play-1-0 button").click()  # another session: the player moves to its card
-    page.wait_for_function("() => document.querySelectorAll('.st-key-play-1-0 button[kind=primary]').length === 1",
+    moment(page, 1, 0).click()  # another session: the player moves to its card
+    page.wait_for_function("() => document.querySelectorAll('.st-key-card-1 a.ss-moment.ss-chosen').length === 1",
                            timeout=30_000)
     settled(page)
     t = int(params(page)["t"])
     current = playing_at(page)
     assert t - 0.25 <= current <= t + 4, (current, t)
     assert page.locator("video").count() == 1 and page.locator(".st-key-session-panel").count() == 1
-    assert page.locator(".st-key-play-0-1 button[kind=primary]").count() == 0
+    assert page.locator(".st-key-card-1 .st-key-session-panel").count() == 1  # under the clicked card
+    assert page.locator("a.ss-moment.ss-chosen").count() == 1
 
 
 def test_a_timeline_tick_opens_its_moment_in_place(page, server):
@@ -167,7 +200,7 @@ def test_a_tick_keeps_the_find_text_and_the_pages_shown(page, server):
     page.locator(".st-key-more-sessions button").click(timeout=60_000)  # a second page of sessions
     settled(page)
     cards = page.locator(".ss-timeline").count()
-    page.locator(".st-key-play-0-0 button").click()
+    moment(page, 0, 0).click()
     page.wait_for_selector("video", timeout=30_000)
     settled(page)
     find = page.locator(".st-key-reader input").first
@@ -188,7 +221,7 @@ def test_a_tick_keeps_the_find_text_and_the_pages_shown(page, server):
 
 def test_the_reader_follows_playback(page, server):
     page.goto(f"{server}/?q={QUERY}")
-    page.locator(".st-key-play-0-0 button").click(timeout=60_000)
+    moment(page, 0, 0).click(timeout=60_000)
     start = playing_at(page)
     # The marked line is the one being said, and it moves on as the video plays.
     where = """() => { const v = document.querySelector('video'), on = document.querySelector('.ss-line.ss-playing');
@@ -236,7 +269,7 @@ def test_the_interface_renders_in_french_and_spanish(page, server, code, label, 
     page.wait_for_function(f"() => document.documentElement.lang === {code!r}", timeout=10_000)
     search(page, server, QUERY)
     assert page.get_by_label(label).input_value() == QUERY
-    page.locator(".st-key-play-0-0 button").click()
+    moment(page, 0, 0).click()
     page.wait_for_selector("video", timeout=30_000)
     settled(page)
     shot(page, f"moment-{code}")
@@ -274,7 +307,7 @@ def test_no_serious_accessibility_violation(page, server):
     search(page, server, QUERY)
     problems["results"] = axe_problems(page)
     shot(page, "axe-results")
-    page.locator(".st-key-play-0-0 button").click()
+    moment(page, 0, 0).click()
     page.wait_for_selector("video", timeout=30_000)
     settled(page)
     problems["session panel"] = axe_problems(page)

@@ -9,7 +9,7 @@ from archive.records import Video
 from index.results import HitTime
 from ui.web.player import PlayerSource, citation, player_source
 from ui.web.state import SearchState, from_params, moment_links, query_string, to_params
-from ui.web.text import marked_html, marked_markdown, md_text
+from ui.web.text import marked_html, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import timeline_html
 
@@ -78,15 +78,6 @@ def test_marked_html_escapes_text_and_marks_spans():
     assert marked_html(" <img src=x onerror=alert(1)>\n\n sea ", ((32, 35),)) == (
         "&lt;img src=x onerror=alert(1)&gt; <mark>sea</mark>")  # one line, the spaces kept
     assert marked_html("<b>x</b>", ()) == "&lt;b&gt;x&lt;/b&gt;"
-
-
-def test_marked_markdown_marks_spans_and_escapes_everything_else():
-    assert marked_markdown("the sea & sky!", ((4, 7), (10, 13))) == (
-        "the :orange-background[sea] \\& :orange-background[sky]\\!")
-    text = "budget <script> **x** [a](javascript:b)"
-    assert marked_markdown(text, ((0, 6),)) == (
-        ":orange-background[budget] \\<script\\> \\*\\*x\\*\\* \\[a\\]\\(javascript\\:b\\)")
-    assert marked_markdown("<img src=x>", ((40, 50),)) == "\\<img src\\=x\\>"  # a span beyond the text: ignored
 
 
 def test_timeline_merges_hits_closer_than_a_tick():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 from streamlit.testing.v1 import AppTest
 
@@ -32,3 +34,40 @@ def citations(at: AppTest) -> list[str]:
     """The player's citation line(s) as displayed: plain HTML with a copy button (not st.code)."""
     return [html.unescape(t) for h in at.get("html")
             for t in re.findall(r'<code class="ss-cite-text">(.*?)</code>', h.proto.body)]
+
+
+@dataclass(frozen=True)
+class MomentLink:
+    """A best moment of a result card as drawn: a link that opens it in place (ui/web/results_view)."""
+
+    card: int
+    href: str  # the moment's address, `?q=…&v=…&t=…`
+    label: str  # the link's inner HTML (time, marker, snippet with <mark>ed words), as sent
+    chosen: bool  # marked as the current moment
+
+    @property
+    def text(self) -> str:
+        """The label as displayed (tags dropped, entities decoded)."""
+        return html.unescape(re.sub(r"<[^>]+>", "", self.label))
+
+
+_MOMENT = re.compile(r'<a class="ss-inplace ss-moment( ss-chosen" aria-current="true)?" href="([^"]*)">(.*?)</a>')
+
+
+def moment_links(at: AppTest) -> list[MomentLink]:
+    """Every card's moment links, card by card, in the order drawn."""
+    cards = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="ss-card">')]
+    return [MomentLink(n, html.unescape(m.group(2)), m.group(3), bool(m.group(1)))
+            for n, body in enumerate(cards) for m in _MOMENT.finditer(body)]
+
+
+def follow(at: AppTest, link: MomentLink) -> AppTest:
+    """What a click on a moment link does in the browser: the page pushes the link's address and
+    Streamlit reruns the script with it (ui/web/page_script.TICKS_IN_PLACE). AppTest cannot click a
+    link, so the rerun is made with that address; tests/test_browser_flow.py clicks real ones."""
+    at.query_params.clear()
+    for key, values in parse_qs(urlparse(link.href).query).items():
+        at.query_params[key] = values[0]
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -45,12 +45,16 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serving(config: Path) -> Iterator[str]:
-    """`sessions serve` on a free loopback port with SESSIONS_CONFIG=config; yields its base URL."""
+def serving(config: Path, tree: Path = REPO) -> Iterator[str]:
+    """`sessions serve` on a free loopback port with SESSIONS_CONFIG=config; yields its base URL.
+
+    `tree`: the checkout whose code serves (bench.ui compares two trees side by side)."""
     port = free_port()
     env = dict(os.environ, SESSIONS_CONFIG=str(config))
+    if Path(tree).resolve() != Path(REPO).resolve():
+        env["PYTHONPATH"] = str(Path(tree).resolve())
     proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)

@@ -10,9 +10,11 @@ import re
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
-# Timeline ticks are links to their moment. Followed as links they reload the whole app (~2 s) and
-# lose what the page held (find text, paging); pushing the link and announcing it as a history step
-# makes Streamlit rerun with that address instead, which the page reads like Back/Forward.
+# Timeline ticks, a result card's moments and its "Also in" languages are links to their moment
+# (plain HTML: a button per moment made a result page slow to draw). Followed as links they reload
+# the whole app (~2 s) and lose what the page held (find text, paging); pushing the link and
+# announcing it as a history step makes Streamlit rerun with that address instead, which the page
+# reads like Back/Forward. Ctrl/Cmd/Shift-click still opens the moment in a new tab or window.
 TICKS_IN_PLACE = """<script>
 if (!window.__ssTicks) {
   window.__ssTicks = true;

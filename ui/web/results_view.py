@@ -1,4 +1,4 @@
-"""Search results: grouped by session, a hit timeline per session, the best moments as buttons."""
+"""Search results: grouped by session, a hit timeline per session, the best moments as links."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import streamlit as st
 
 from index.results import SearchResult, VideoHits
 from ui.web import i18n
-from ui.web.controls import current_state, play, set_query, write_url
+from ui.web.controls import current_state, set_query, write_url
 from ui.web.i18n import _, language_name, ngettext
 from ui.web.results_csv import results_csv, results_filename
 from ui.web.state import SearchState, moment_links
-from ui.web.text import html_block, html_text, marked_markdown, md_text
+from ui.web.text import html_block, html_text, marked_html, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import legend_html, timeline_html
 
@@ -118,40 +118,21 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
 
 @st.fragment
 def _session_card(n: int, hits: VideoHits, open_session: OpenSession | None) -> None:
-    """One result card. A fragment: choosing one of its moments, or using the player opened in it,
-    reruns this card alone (the rest of the page stays as drawn), unless the player must move here
-    from elsewhere on the page. It reads the state afresh: a fragment rerun gets its first arguments."""
+    """One result card. A fragment: using the player opened in it (the reader, its find box, Close)
+    reruns this card alone, unless the player must move here from elsewhere on the page. It reads
+    the state afresh: a fragment rerun gets its first arguments.
+
+    Its moments are links, not buttons (see `_card_html`): following one pushes its address, and
+    Streamlit reruns the page with it (page_script.TICKS_IN_PLACE), as for Back and Forward."""
     video = hits.video
     state = current_state()
     here = open_session is not None and state.v == video.id
     elsewhere = st.session_state.get(PANEL_AT) not in (None, video.id)
     if here and elsewhere:  # never in a full run: search_page resets PANEL_AT before drawing
         st.rerun()  # the panel open in another card (or on top) must close: redraw the whole page
-    write_url(state)  # a fragment rerun is the only run that sees this click
-    with st.container(border=True):
-        # Title, facts, the title-match mark and the hit timeline are one st.html element: the browser's
-        # drawing time grows with the number of elements, and plain HTML is inserted as it is.
-        st.html(_card_head(hits, state))
-        if not hits.moments:
-            st.button(_("▶ Watch from the start"), key=f"play-{n}-start", on_click=play, args=(video.id, 0),
-                      type="primary" if state.v == video.id else "secondary")
-        else:
-            # One element per moment: the whole snippet is its play button. A row of columns holding a
-            # button and a snippet was five elements, and a tooltip per button doubled a button's cost
-            # to draw: together they made a result page slow in the browser.
-            for i, moment in enumerate(hits.moments):
-                selected = state.v == video.id and state.t == int(moment.play_from)
-                about = _marker(moment.matched)
-                st.button(
-                    f"▶ **{clock(moment.word_time)}** ·{about} {marked_markdown(moment.text, moment.spans)}",
-                    key=f"play-{n}-{i}",
-                    on_click=play,
-                    args=(video.id, moment.play_from),
-                    width="stretch",
-                    type="primary" if selected else "secondary",
-                )
-            if hits.siblings:
-                st.html(_also_in(hits, state))
+    write_url(state)  # a fragment rerun is the only run that sees what was done in it
+    with st.container(border=True, key=f"card-{n}"):
+        st.html(_card_html(hits, state))
         if here:
             st.session_state[PANEL_AT] = video.id
             open_session(hits, state)
@@ -160,18 +141,21 @@ def _session_card(n: int, hits: VideoHits, open_session: OpenSession | None) -> 
 
 
 def _marker(matched: str) -> str:
-    """How a moment that is not a spoken hit is marked apart on its button."""
+    """How a moment that is not a spoken hit is marked apart on its link."""
     if matched == "meaning":
-        return " " + _("≈ close in meaning") + " ·"
+        return _("≈ close in meaning") + " ·"
     if matched == "chapter":
-        return " " + _("Chapter:")
+        return _("Chapter:")
     return ""
 
 
-def _card_head(hits: VideoHits, state: SearchState) -> str:
-    """A result card's head as HTML: the title, date · language · length · hits, "Matches in its
-    title" when the session's own title or description has the words (marked apart from spoken hits),
-    and the hit timeline. Outside text is HTML-escaped; the timeline escapes its own."""
+def _card_html(hits: VideoHits, state: SearchState) -> str:
+    """A whole result card as one st.html element: the title, date · language · length · hits,
+    "Matches in its title" when the session's own title or description has the words (marked apart
+    from spoken hits), the hit timeline, the best moments and "Also in". A browser's drawing time
+    grows with the number of elements (a button per moment made a result page ~5x slower to draw
+    than to search), and plain HTML is inserted as it is. Outside text is HTML-escaped; the timeline
+    escapes its own."""
     video = hits.video
     facts = [i18n.day(video.upload_date), language_name(hits.language), duration_text(hits.duration),
              ngettext("{n} hit", "{n} hits", hits.hit_count).format(n=hits.hit_count)]
@@ -182,11 +166,38 @@ def _card_head(hits: VideoHits, state: SearchState) -> str:
                  "chapter": _("in a chapter title")}
         label = _("Matches {where}").format(where=_(" and ").join(where.get(f, f) for f in hits.matched_in))
         parts.append(f'<p class="ss-badge">{html_text(label)}</p>')
+    link = moment_links(state, video.id)
     if hits.moments:
         strip = timeline_html(hits.positions, hits.duration, highlight=[m.word_time for m in hits.moments],
-                              href=moment_links(state, video.id))
+                              href=link)
         parts.append(html_block(strip, "ss-strip"))
-    return f'<div class="ss-card-head">{"".join(parts)}</div>'
+        parts.append(_moments_html(hits, state, link))
+        if hits.siblings:
+            parts.append(_also_in(hits, state))
+    else:
+        chosen = state.v == video.id
+        parts.append(f'<ul class="ss-moments"><li>{_moment_link(link(0), html_text(_("▶ Watch from the start")), chosen)}'
+                     "</li></ul>")
+    return f'<div class="ss-card">{"".join(parts)}</div>'
+
+
+def _moments_html(hits: VideoHits, state: SearchState, link: Callable[[float], str]) -> str:
+    """The best moments, each a link that plays it in place: "▶ 12:34 · [marker] snippet", the
+    matched words marked, the chosen one marked as current (for the eye and for screen readers)."""
+    items = []
+    for moment in hits.moments:
+        chosen = state.v == hits.video.id and state.t == int(moment.play_from)
+        about = _marker(moment.matched)
+        label = (f'▶ <strong class="ss-time">{clock(moment.word_time)}</strong> · '
+                 + (f'<span class="ss-about">{html_text(about)}</span> ' if about else "")
+                 + marked_html(moment.text, moment.spans))
+        items.append(f"<li>{_moment_link(link(moment.play_from), label, chosen)}</li>")
+    return f'<ul class="ss-moments">{"".join(items)}</ul>'
+
+
+def _moment_link(href: str, label: str, chosen: bool) -> str:
+    current = ' ss-chosen" aria-current="true' if chosen else ""
+    return f'<a class="ss-inplace ss-moment{current}" href="{html.escape(href, quote=True)}">{label}</a>'
 
 
 def _also_in(hits: VideoHits, state: SearchState) -> str:

@@ -37,13 +37,6 @@ def marked_html(text: str, spans: tuple[Span, ...]) -> str:
                    for piece, marked in _flat_pieces(text, spans))
 
 
-def marked_markdown(text: str, spans: tuple[Span, ...]) -> str:
-    """Label Markdown for widgets such as buttons (Markdown, no HTML): `text` literally, on one line,
-    with the words at `spans` on a marker background."""
-    escaped = ((_PUNCT.sub(r"\\\1", piece), marked) for piece, marked in _flat_pieces(text, spans))
-    return "".join(f":orange-background[{piece}]" if marked and piece.strip() else piece for piece, marked in escaped)
-
-
 def _flat_pieces(text: str, spans: tuple[Span, ...]) -> list[tuple[str, bool]]:
     """pieces(), with runs of white space made one space and the ends of the whole text trimmed.
 
