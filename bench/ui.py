@@ -104,7 +104,7 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
 
 # The first moment of the first result card: a link (since the cards became one element each) or,
 # in a tree from before that, a button; so that --tree can time an older checkout too.
-FIRST_MOMENT = ".st-key-card-0 a.ss-moment, .st-key-play-0-0 button"
+FIRST_MOMENT = '.ss-card[data-card="0"] a.ss-moment, .st-key-play-0-0 button'
 
 
 def bench_browser(config: Path, runs: int, trees: dict[str, Path] | None = None) -> dict[str, dict[str, dict[str, list[float]]]]:

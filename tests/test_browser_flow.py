@@ -50,7 +50,7 @@ def params(pg) -> dict[str, str]:
 
 def moment(pg, card: int, i: int):
     """The i-th best moment of a result card: a link (a.ss-moment) that opens it in place."""
-    return pg.locator(f".st-key-card-{card} a.ss-moment").nth(i)
+    return pg.locator(f'.ss-card[data-card="{card}"] a.ss-moment').nth(i)
 
 
 def chosen(pg, card: int, i: int) -> bool:
@@ -171,8 +171,7 @@ def test_another_moment_seeks_the_open_player_and_another_card_takes_it_over(pag
     assert chosen(page, 0, 1) and not chosen(page, 0, 0)
 
     moment(page, 1, 0).click()  # another session: the player moves to its card
-    page.wait_for_function("() => document.querySelectorAll('.st-key-card-1 a.ss-moment.ss-chosen').length === 1",
-                           timeout=30_000)
+    page.locator('.ss-card[data-card="1"] a.ss-moment.ss-chosen').wait_for(timeout=30_000)
     settled(page)
     t = int(params(page)["t"])
     current = playing_at(page)

@@ -56,13 +56,14 @@ _MOMENT = re.compile(r'<a class="ss-inplace ss-moment( ss-chosen" aria-current="
 
 def moment_links(at: AppTest) -> list[MomentLink]:
     """Every card's moment links, card by card, in the order drawn."""
-    cards = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="ss-card">')]
+    cards = [(int(c.group(1)), h.proto.body) for h in at.get("html")
+             if (c := re.match(r'<div class="ss-card[^"]*" data-card="(\d+)">', h.proto.body))]
     return [MomentLink(n, html.unescape(m.group(2)), m.group(3), bool(m.group(1)))
-            for n, body in enumerate(cards) for m in _MOMENT.finditer(body)]
+            for n, body in cards for m in _MOMENT.finditer(body)]
 
 
-def follow(at: AppTest, link: MomentLink) -> AppTest:
-    """What a click on a moment link does in the browser: the page pushes the link's address and
+def follow(at: AppTest, link: MomentLink | ReaderLine) -> AppTest:
+    """What a click on a moment link (or a reader line's time) does in the browser: the page pushes the link's address and
     Streamlit reruns the script with it (ui/web/page_script.TICKS_IN_PLACE). AppTest cannot click a
     link, so the rerun is made with that address; tests/test_browser_flow.py clicks real ones."""
     at.query_params.clear()
@@ -71,3 +72,26 @@ def follow(at: AppTest, link: MomentLink) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+@dataclass(frozen=True)
+class ReaderLine:
+    """A transcript line in the reader as drawn: its time (a link that plays it in place) and its text."""
+
+    href: str
+    time: str  # as displayed, e.g. "0:03"
+    chosen: bool  # the current line (the moment's)
+    css: str  # "ss-line", or "ss-line ss-hit" for a line that matches the query
+    start: str  # data-start, seconds with two decimals
+    body: str  # the line's HTML, <mark>ed words and all
+
+
+_LINE = re.compile(r'<a class="ss-inplace ss-line-time( ss-chosen" aria-current="true)?" href="([^"]*)">([^<]*)</a>'
+                   r'<div class="(ss-line[^"]*)" data-start="([^"]*)">(.*?)</div>')
+
+
+def reader_lines(at: AppTest) -> list[ReaderLine]:
+    """The lines the transcript reader shows, in order."""
+    bodies = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="ss-reader-lines">')]
+    return [ReaderLine(html.unescape(m.group(2)), m.group(3), bool(m.group(1)), m.group(4), m.group(5), m.group(6))
+            for body in bodies for m in _LINE.finditer(body)]

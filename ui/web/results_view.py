@@ -51,7 +51,13 @@ def render_results(result: SearchResult, state: SearchState, open_session: OpenS
     _summary(result, shown)
     st.html(legend_html())
     for n, hits in enumerate(result.videos[:shown]):
-        _session_card(n, hits, open_session)
+        if open_session is not None and state.v == hits.video.id:
+            _open_card(n, hits, open_session)
+        else:
+            # A card without the player is one st.html element, its frame drawn by page.css: the
+            # browser's drawing time grows with the number of elements (and a bordered container and
+            # a fragment per card were two more each).
+            st.html(_card_html(n, hits, state, framed=True))
     left = result.total_videos - shown
     if left > 0:
         more = min(PAGE, left)
@@ -117,26 +123,26 @@ def _did_you_mean(suggestions: tuple[str, ...]) -> None:
 
 
 @st.fragment
-def _session_card(n: int, hits: VideoHits, open_session: OpenSession | None) -> None:
-    """One result card. A fragment: using the player opened in it (the reader, its find box, Close)
-    reruns this card alone, unless the player must move here from elsewhere on the page. It reads
-    the state afresh: a fragment rerun gets its first arguments.
+def _open_card(n: int, hits: VideoHits, open_session: OpenSession) -> None:
+    """The result card holding the player, under its moments. A fragment: using the player (the
+    reader, its find box, chapters, Close) reruns this card alone, unless the player must move here
+    from elsewhere on the page. It reads the state afresh: a fragment rerun gets its first arguments.
 
-    Its moments are links, not buttons (see `_card_html`): following one pushes its address, and
-    Streamlit reruns the page with it (page_script.TICKS_IN_PLACE), as for Back and Forward."""
+    Moments everywhere are links, not buttons (see `_card_html`): following one pushes its address,
+    and Streamlit reruns the whole page with it (page_script.TICKS_IN_PLACE), as for Back and Forward."""
     video = hits.video
     state = current_state()
-    here = open_session is not None and state.v == video.id
+    here = state.v == video.id
     elsewhere = st.session_state.get(PANEL_AT) not in (None, video.id)
     if here and elsewhere:  # never in a full run: search_page resets PANEL_AT before drawing
         st.rerun()  # the panel open in another card (or on top) must close: redraw the whole page
     write_url(state)  # a fragment rerun is the only run that sees what was done in it
     with st.container(border=True, key=f"card-{n}"):
-        st.html(_card_html(hits, state))
+        st.html(_card_html(n, hits, state))
         if here:
             st.session_state[PANEL_AT] = video.id
             open_session(hits, state)
-        elif st.session_state.get(PANEL_AT) == video.id:
+        elif st.session_state.get(PANEL_AT) == video.id:  # closed: the card stays, without the player
             st.session_state[PANEL_AT] = None
 
 
@@ -149,13 +155,13 @@ def _marker(matched: str) -> str:
     return ""
 
 
-def _card_html(hits: VideoHits, state: SearchState) -> str:
+def _card_html(n: int, hits: VideoHits, state: SearchState, framed: bool = False) -> str:
     """A whole result card as one st.html element: the title, date · language · length · hits,
     "Matches in its title" when the session's own title or description has the words (marked apart
     from spoken hits), the hit timeline, the best moments and "Also in". A browser's drawing time
     grows with the number of elements (a button per moment made a result page ~5x slower to draw
     than to search), and plain HTML is inserted as it is. Outside text is HTML-escaped; the timeline
-    escapes its own."""
+    escapes its own. `framed`: the card draws its own frame (it is not inside a bordered container)."""
     video = hits.video
     facts = [i18n.day(video.upload_date), language_name(hits.language), duration_text(hits.duration),
              ngettext("{n} hit", "{n} hits", hits.hit_count).format(n=hits.hit_count)]
@@ -178,7 +184,8 @@ def _card_html(hits: VideoHits, state: SearchState) -> str:
         chosen = state.v == video.id
         parts.append(f'<ul class="ss-moments"><li>{_moment_link(link(0), html_text(_("▶ Watch from the start")), chosen)}'
                      "</li></ul>")
-    return f'<div class="ss-card">{"".join(parts)}</div>'
+    css = "ss-card ss-framed" if framed else "ss-card"
+    return f'<div class="{css}" data-card="{n}">{"".join(parts)}</div>'
 
 
 def _moments_html(hits: VideoHits, state: SearchState, link: Callable[[float], str]) -> str:

@@ -73,8 +73,8 @@ def main() -> None:
     found = next((h for h in result.videos if h.video.id == state.v), None) if result and state.v else None
 
     def session_panel(hits: VideoHits | None, inline: bool, now: SearchState) -> None:
-        hit_ids, highlight = _transcript_hits(cfg, now, hits)
-        render_session(cfg, now, hits, hit_ids, highlight, inline=inline)
+        render_session(cfg, now, hits, functools.partial(_reader_hits, cfg, now, hits, stats.last_indexed),
+                       inline=inline)
 
     st.session_state[PANEL_AT] = None  # where this run draws the player (see results_view)
     if state.v and found is None:  # a link to a session outside the results: it opens on top
@@ -86,6 +86,18 @@ def main() -> None:
     elif not state.q:
         st.caption(md_text(tips()))
         render_overview(stats, videos, state)
+
+
+def _reader_hits(cfg: Config, state: SearchState, hits: VideoHits | None, version: str | None):
+    """`_transcript_hits`, kept for the session being read: another moment of it, a line, the find
+    box or a chapter rerun the page or the card, and would otherwise search the session again."""
+    key = (str(cfg.paths.index), version, state.q, state.v)
+    cached = st.session_state.get("reader_hits")
+    if cached and cached[0] == key:
+        return cached[1]
+    found = _transcript_hits(cfg, state, hits)
+    st.session_state.reader_hits = (key, found)
+    return found
 
 
 def _transcript_hits(cfg: Config, state: SearchState, hits: VideoHits | None):

@@ -21,7 +21,7 @@ from ui.web.downloads import transcript_downloads
 from ui.web.i18n import _, language_name
 from ui.web.page_script import FOLLOW_PLAYBACK, bring_into_view
 from ui.web.player import citation, player_source
-from ui.web.state import SearchState
+from ui.web.state import SearchState, moment_links
 from ui.web.text import html_text, marked_html, md_text, one_line
 from ui.web.timefmt import clock, duration_text
 
@@ -34,9 +34,14 @@ READER_HEIGHT = 420  # px: the reader scrolls inside its own panel, so the playe
 Highlighter = Callable[[str], tuple[Span, ...]]  # segment text -> the matched words in it
 
 
-def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_ids: set[int] = frozenset(),
-                   highlight: Highlighter | None = None, *, inline: bool = False) -> None:
+def render_session(cfg: Config, state: SearchState, hits: VideoHits | None,
+                   reader_hits: Callable[[], tuple[set[int], Highlighter | None]] | None = None, *,
+                   inline: bool = False) -> None:
     """The chosen session: its player beside the transcript reader, and a close button.
+
+    `reader_hits` gives the transcript lines that match the query and how to mark their words; it is
+    called after the player is drawn (finding them takes a search of the session), so the video
+    starts loading first.
 
     `inline`: drawn inside the clicked result card (which shows the title already), right under the
     moment that was clicked, so the player opens where the user looks; otherwise (a shared link to a
@@ -78,6 +83,7 @@ def render_session(cfg: Config, state: SearchState, hits: VideoHits | None, hit_
                 names.remove(_("Chapters"))
             reader, *chapters, downloads, about = st.tabs(names)
             with reader, st.container(height=READER_HEIGHT, key="reader"):
+                hit_ids, highlight = reader_hits() if reader_hits else (set(), None)
                 _reader(transcript, set(hit_ids), highlight, state, _spoken_at(hits, state.t))
             for tab in chapters:
                 with tab, st.container(height=READER_HEIGHT, key="chapters"):
@@ -153,7 +159,7 @@ def _chapters(video: Video, t: int, spoken: float) -> None:
 
 def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | None, state: SearchState,
             spoken: float | None = None) -> None:
-    """A window of transcript lines around the current moment; each line's time button plays it."""
+    """A window of transcript lines around the current moment; each line's time (a link) plays it."""
     segments = [seg for seg in transcript.segments if seg.text.strip()]
     if not segments:
         st.info(_("This session's transcript is empty (no speech was recognised)."))
@@ -179,20 +185,22 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
         if hit_ids:
             line += " · " + _("{n} with hits, highlighted").format(n=len(hit_ids))
         st.caption(line + " · " + _("press a time to play from there"))
-    # Two elements a line, laid out as a grid by page.css (.st-key-reader-lines): a row of columns
-    # per line was five, and the browser's drawing time grows with the number of elements.
-    with st.container(key="reader-lines", gap="small"):
-        for seg in shown:
-            is_current = seg is segments[current]
-            st.button(clock(seg.start), key=f"line-{vkey}-{seg.id}", on_click=play, args=(vid, seg.start),
-                      type="primary" if is_current else "tertiary", width="stretch")
-            spans = tuple(highlight(seg.text)) if seg.id in hit_ids and highlight is not None else ()
-            if needle:
-                spans = _merged(spans + needle_spans(seg.text, needle))
-            body = marked_html(seg.text, spans) if spans else html_text(seg.text)
-            css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
-            # data-start: the page script marks the line being played and keeps it in view (FOLLOW_PLAYBACK).
-            st.markdown(f'<div class="{css}" data-start="{seg.start:.2f}">{body}</div>', unsafe_allow_html=True)
+    # One st.html element for every line shown, laid out as a grid by page.css (.ss-reader-lines): a
+    # button and a Markdown element per line were 60 elements, and while the browser drew them the
+    # player waited its turn. A line's time is an in-place link (page_script.TICKS_IN_PLACE).
+    link = moment_links(state, vid)
+    rows = []
+    for seg in shown:
+        spans = tuple(highlight(seg.text)) if seg.id in hit_ids and highlight is not None else ()
+        if needle:
+            spans = _merged(spans + needle_spans(seg.text, needle))
+        body = marked_html(seg.text, spans) if spans else html_text(seg.text)
+        chosen = ' ss-chosen" aria-current="true' if seg is segments[current] else ""
+        css = "ss-line ss-hit" if seg.id in hit_ids else "ss-line"
+        # data-start: the page script marks the line being played and keeps it in view (FOLLOW_PLAYBACK).
+        rows.append(f'<a class="ss-inplace ss-line-time{chosen}" href="{html_text(link(seg.start))}">{clock(seg.start)}</a>'
+                    f'<div class="{css}" data-start="{seg.start:.2f}">{body}</div>')
+    st.html(f'<div class="ss-reader-lines">{"".join(rows)}</div>')
     if not needle and len(segments) > PAGE:
         _pager(vkey, len(segments))
     st.html(FOLLOW_PLAYBACK, unsafe_allow_javascript=True)
