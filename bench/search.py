@@ -249,6 +249,7 @@ def main(argv=None) -> int:
         si.warm()
         figures["whoosh_warm_s"] = time.perf_counter() - t
         figures["hot_postings"] = si._hot.postings()
+        figures["hot_mb"] = si._hot.nbytes() / 1e6
         log(f"warmed in {figures['whoosh_warm_s']:.1f} s: {figures['hot_postings']:,} postings of frequent terms held")
     figures["passages"] = len(si._gen.doc_video)
 
@@ -328,7 +329,7 @@ def main(argv=None) -> int:
     print(f"{'open index (s)':24}{figures['whoosh_open_s']:12.2f}")
     if figures["warm"]:
         print(f"{'warm (s)':24}{figures['whoosh_warm_s']:12.2f}   ({figures['hot_postings']:,} postings of "
-              f"frequent terms held, ~{figures['hot_postings'] * 16 / 1e6:.0f} MB; searches below are warm)")
+              f"frequent terms held, {figures['hot_mb']:.0f} MB; searches below are warm)")
     else:
         print("searches below are cold (--cold: every term read from disk)")
     print(f"{'1st search after add (s)':24}{figures['whoosh_first_search_after_add_s']:12.2f}")

@@ -3,13 +3,14 @@
 Whoosh's generic matchers cost several Python calls per matching document: scoring every hit of
 a common word over a channel-sized archive takes hundreds of milliseconds. Here a term's
 postings are read block by block into numpy arrays, and Or / And / AndNot / Phrase become array
-operations (a phrase: the documents holding all its words, then their positions, decoded only
-for those documents). Anything else falls back to Whoosh's own matcher for that sub-query.
+operations (a phrase: one key per document and position shifted by the word's place in the
+phrase; the keys every word shares). Anything else falls back to Whoosh's own matcher for that
+sub-query.
 Deleted documents are removed as Whoosh does.
 
-The postings of frequent terms can be kept decoded in memory (HotPostings, loaded once by
-SearchIndex.warm; 16 bytes a posting): a common word's ~100 blocks cost ~10 ms to unpickle on every search, which
-is most of what a search for it costs. Rare terms are read from disk each time (a block or two).
+The postings of frequent terms can be kept decoded in memory, positions included (HotPostings,
+loaded once by SearchIndex.warm; ~30 bytes a posting): a common word's ~100 blocks cost ~10 ms
+to unpickle on every search (~25 ms with positions, for a phrase), most of what a search for it costs. Rare terms are read from disk each time (a block or two).
 
 The fast path reads eight private members of whoosh-reloaded 2.7.5's W3 postings matcher
 (`_read_ids`, `_read_weights`, `_read_values`, `_ids`, `_weights`, `_values`, `_goto`, `_atend`,
@@ -75,7 +76,8 @@ class HotPostings:
 
     def __init__(self, min_docs: int = HOT_MIN_DOCS):
         self.min_docs = min_docs
-        self._segments: dict[str, dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]] = {}
+        # segment id -> (field, term) -> (docs int64, term frequencies float64, positions: see _positions)
+        self._segments: dict[str, dict[tuple[str, str], tuple]] = {}
         self.loaded = False  # load() has run: the index's owner keeps later generations held too
 
     def load(self, searcher, fieldnames) -> int:
@@ -101,21 +103,32 @@ class HotPostings:
                         continue
                     text = text.decode("utf-8") if isinstance(text, bytes) else text
                     m = reader.postings(fieldname, text)
-                    arrays = _block_arrays(getattr(m, "child", m) if not hasattr(m, "_goto") else m)
-                    if arrays is not None:  # held as read (int64, float64): no conversion per search
-                        terms[(fieldname, text)] = arrays
+                    fmt = reader.schema[fieldname].format
+                    with_positions = bool(fmt and fmt.supports("positions"))
+                    arrays = _block_arrays(getattr(m, "child", m) if not hasattr(m, "_goto") else m,
+                                           values=with_positions)
+                    if arrays is None:
+                        continue
+                    # Held as read (int64, float64): no conversion per search.
+                    held = _positions(arrays[2], _positions_decoder(fmt)) if with_positions else None
+                    terms[(fieldname, text)] = (arrays[0], arrays[1], held)
             self._segments[key] = terms
         self.loaded = True
         return self.postings()
 
     def get(self, segment_key, fieldname: str, text):
+        """(docs, term frequencies, (offsets, positions) or None) of a held term, or None."""
         terms = self._segments.get(segment_key)
         if terms is None:
             return None
         return terms.get((fieldname, text.decode("utf-8") if isinstance(text, bytes) else text))
 
     def postings(self) -> int:
-        return sum(len(ids) for terms in self._segments.values() for ids, _ in terms.values())
+        return sum(len(held[0]) for terms in self._segments.values() for held in terms.values())
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for terms in self._segments.values() for docs, tf, pos in terms.values()
+                   for a in (docs, tf, *(pos or ())))
 
 
 def _segment_key(reader):
@@ -239,7 +252,7 @@ def _postings(reader, fieldname: str, text, scorer: _Scorer):
     hot = scorer.hot
     held = hot.get(_segment_key(reader), fieldname, text) if hot is not None and FAST_PATH else None
     if held is not None:
-        return scorer.live(reader, *held)
+        return scorer.live(reader, held[0], held[1])
     try:
         m = reader.postings(fieldname, text)
     except TermNotFound:
@@ -290,46 +303,58 @@ def _block_arrays(m, values: bool = False):
 
 def _phrase_docs(reader, fieldname: str, words, scorer: _Scorer) -> np.ndarray | None:
     """Live documents holding `words` at consecutive positions (Whoosh's Phrase with slop 1), or
-    None when this cannot be read here (then Whoosh's matcher answers)."""
+    None when this cannot be read here (then Whoosh's matcher answers).
+
+    Every (document, position - k) of the k-th word is one int64 key: the documents whose keys all
+    words share hold the phrase. Array work only; positions of held terms are already decoded."""
     from whoosh.reading import TermNotFound
 
     if fieldname not in reader.schema:
         return _NO_DOCS
-    field = reader.schema[fieldname]
-    if not field.format or not field.format.supports("positions"):
+    fmt = reader.schema[fieldname].format
+    if not fmt or not fmt.supports("positions"):
         return None
-    read = []
-    for word in words:
+    hot = scorer.hot
+    n = len(words)
+    keys = None
+    for k, word in enumerate(words):
         try:
             if (fieldname, word) not in reader:
                 return _NO_DOCS
-            m = reader.postings(fieldname, word)
         except TermNotFound:
             return _NO_DOCS
-        raw = m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m
-        arrays = _block_arrays(raw, values=True)
-        if arrays is None:
-            return None
-        read.append((arrays[0], arrays[2]))
-    # Rarest word first: the documents holding every word, before any position is decoded.
-    candidates = min((docs for docs, _ in read), key=len)
-    for docs, _ in read:
-        candidates = np.intersect1d(candidates, docs, assume_unique=True)
-    candidates = scorer.live(reader, candidates)[0]
-    if not len(candidates):
-        return _NO_DOCS
-    decode = _positions_decoder(field.format)
-    at = [np.searchsorted(docs, candidates) for docs, _ in read]
-    found = []
-    for i, doc in enumerate(candidates.tolist()):
-        starts = set(decode(read[0][1][at[0][i]]))
-        for k in range(1, len(read)):
-            starts &= {p - k for p in decode(read[k][1][at[k][i]])}
-            if not starts:
-                break
-        if starts:
-            found.append(doc)
-    return np.asarray(found, dtype=np.int64)
+        held = hot.get(_segment_key(reader), fieldname, word) if hot is not None else None
+        if held is not None and held[2] is not None:
+            docs, (offsets, flat) = held[0], held[2]
+        else:
+            m = reader.postings(fieldname, word)
+            arrays = _block_arrays(m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m, values=True)
+            if arrays is None:
+                return None
+            docs, (offsets, flat) = arrays[0], _positions(arrays[2], _positions_decoder(fmt))
+        owner = np.repeat(docs, np.diff(offsets))
+        mine = owner * _KEY_SHIFT + (flat.astype(np.int64) + (n - k))
+        keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+        if not len(keys):
+            return _NO_DOCS
+    found = np.unique(keys // _KEY_SHIFT)
+    return scorer.live(reader, found)[0]
+
+
+_KEY_SHIFT = 1 << 32  # document number above, position below: one int64 key per (document, position)
+
+
+def _positions(values, decode) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of each posting, flattened: (offsets int64, one more than postings; positions
+    int32), posting i's positions being positions[offsets[i]:offsets[i + 1]]."""
+    from itertools import chain
+
+    lists = [list(decode(v)) for v in values]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    flat = np.fromiter(chain.from_iterable(lists), dtype=np.int32, count=int(offsets[-1]))
+    return offsets, flat
 
 
 def _positions_decoder(fmt):

@@ -226,8 +226,8 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Load now what searches would otherwise read again and again, or load while someone waits:
-        the decoded postings of the frequent terms (index.bm25.HotPostings: ~3 s and ~60 MB for the
-        bench archive's 3.7M frequent postings), and, with meaning on, every passage vector (8.5-10 s
+        the decoded postings of the frequent terms (index.bm25.HotPostings, positions included:
+        6-11 s and ~106 MB for the bench archive's 3.7M frequent postings), and, with meaning on, every passage vector (8.5-10 s
         for 161k passages) and the query encoder. A server calls it in the background (again after
         new sessions were indexed: a new segment's terms are read from disk until then); a search
         meanwhile waits for it, then runs."""

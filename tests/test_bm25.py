@@ -104,12 +104,14 @@ def _fast(q, searcher) -> set[int]:
     return set(found.docs.tolist())
 
 
-@pytest.fixture(params=["fast path", "hot postings", "public matcher"])
+@pytest.fixture(params=["fast path", "hot postings", "some hot postings", "public matcher"])
 def fast_path(request, monkeypatch, searcher):
     monkeypatch.setattr(bm25, "FAST_PATH", request.param != "public matcher")
     hot = None
-    if request.param == "hot postings":
-        hot = bm25.HotPostings(min_docs=1)  # every term held decoded: every lookup takes the hot path
+    if "hot" in request.param:
+        # Every term held decoded (every lookup takes the hot path), or only those in 3+ passages (a
+        # phrase then mixes held words and words read from disk).
+        hot = bm25.HotPostings(min_docs=1 if request.param == "hot postings" else 3)
         assert hot.load(searcher, S.TEXT_FIELDS) > 0
     monkeypatch.setitem(HOT, "postings", hot)
     return request.param
