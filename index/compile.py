@@ -36,6 +36,16 @@ def lexicon(reader) -> dict[tuple[str, int], list[str]]:
     return table
 
 
+def words_within(reader, folded: str, maxdist: int) -> list[str]:
+    """The vocabulary's words within `maxdist` Damerau-Levenshtein edits of `folded` that share its
+    first letter (Whoosh's terms_within(prefix=1), over only the lengths within reach)."""
+    from whoosh.support.levenshtein import distance
+
+    table = lexicon(reader)
+    return [word for n in range(len(folded) - maxdist, len(folded) + maxdist + 1)
+            for word in table.get((folded[:1], n), ()) if distance(word, folded, limit=maxdist) <= maxdist]
+
+
 @dataclass
 class Spec:
     # lang -> list of leaves; a leaf is a tuple of per-position form sets (length 1 for a word)
@@ -182,13 +192,8 @@ class _Compiler:
         """The vocabulary's words within `maxdist` Damerau-Levenshtein edits sharing the first letter:
         what Whoosh's terms_within(prefix=1) gives, comparing only words of a length within reach
         (an edit changes the length by one at most) instead of every word with that letter."""
-        from whoosh.support.levenshtein import distance
-
         folded = S.fold(text)
-        table = lexicon(self.reader)
-        found = [word for n in range(len(folded) - maxdist, len(folded) + maxdist + 1)
-                 for word in table.get((folded[:1], n), ()) if distance(word, folded, limit=maxdist) <= maxdist]
-        return self._ranked(sorted(set(found) | {folded}), f"{text}~{maxdist}")
+        return self._ranked(sorted(set(words_within(self.reader, folded, maxdist)) | {folded}), f"{text}~{maxdist}")
 
 
 def compile_query(parsed: Q.ParsedQuery, reader) -> Compiled:

@@ -55,7 +55,7 @@ from index import schema as S
 from index.bm25 import HotPostings, scored_docs
 from index.build import damage_as_error, open_index
 from index.chapters import with_chapters
-from index.compile import compile_query, lexicon
+from index.compile import compile_query, lexicon, words_within
 from index.encoders import MeaningOptions
 from index.errors import IndexDamaged, IndexNotBuilt, UnknownVideo
 from index.meaning_search import MeaningStore
@@ -702,9 +702,7 @@ def _suggest(reader, query: str, words: list[str]) -> tuple[str, ...]:
             continue
         if next(iter(reader.expand_prefix(S.VOCAB, folded)), None) is not None:
             continue
-        candidates = [t.decode("utf-8") if isinstance(t, bytes) else t
-                      for t in reader.terms_within(S.VOCAB, folded, 2, prefix=1)]
-        candidates = [c for c in candidates if c != folded]
+        candidates = [c for c in words_within(reader, folded, 2) if c != folded]
         if not candidates:
             continue
         best = min(candidates, key=lambda c: (edit_distance(folded, c), -reader.doc_frequency(S.VOCAB, c), c))
