@@ -29,6 +29,7 @@ its terms once.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -79,12 +80,17 @@ class HotPostings:
         # segment id -> (field, term) -> (docs int64, term frequencies float64, positions: see _positions)
         self._segments: dict[str, dict[tuple[str, str], tuple]] = {}
         self.loaded = False  # load() has run: the index's owner keeps later generations held too
+        self._loading = threading.Lock()  # one load at a time; searches read while it runs
 
     def load(self, searcher, fieldnames) -> int:
         """Decode the frequent terms of every segment not loaded yet; forget segments gone. Returns
         the number of postings held."""
         if not FAST_PATH:
             return 0
+        with self._loading:
+            return self._load(searcher, fieldnames)
+
+    def _load(self, searcher, fieldnames) -> int:
         wanted = {}
         for sub, _offset in searcher.subsearchers or [(searcher, 0)]:
             key = _segment_key(sub.reader())
@@ -112,7 +118,7 @@ class HotPostings:
                     # Held as read (int64, float64): no conversion per search.
                     held = _positions(arrays[2], _positions_decoder(fmt)) if with_positions else None
                     terms[(fieldname, text)] = (arrays[0], arrays[1], held)
-            self._segments[key] = terms
+            self._segments = {**self._segments, key: terms}  # swapped whole: a search may be reading it
         self.loaded = True
         return self.postings()
 

@@ -243,9 +243,11 @@ class SearchIndex:
     def _hold_postings(self) -> None:
         try:
             with self._lock, damage_as_error(self.index_dir):
-                searcher = self._current().searcher
+                lexicon(self._current().searcher.reader())  # the vocabulary fuzzy words are compared with
+            # Seconds of decoding: on a searcher of its own, so searches go on meanwhile (Whoosh
+            # segments are named alike in every reader of the index).
+            with damage_as_error(self.index_dir), open_index(self.index_dir).searcher() as searcher:
                 self._hot.load(searcher, S.TEXT_FIELDS)
-                lexicon(searcher.reader())  # the vocabulary fuzzy words are compared with
         except Exception:  # a search will meet the same damage and say so
             if threading.current_thread() is not self._rewarming:
                 raise
