@@ -92,7 +92,7 @@ def test_timeline_places_ticks_and_escapes_links():
     assert strip.count("<a ") == 3
     assert 'left:99.60%' in strip and 'class="ss-tick ss-strong" style="left:50.00%"' in strip
     assert "&amp;b=&quot;" in strip and '"?q=a&b' not in strip
-    assert 'title="0:50" aria-label="0:50" href="?q=a&amp;b=&quot;48.0&quot;"' in strip  # shown at the word, linked a lead-in earlier
+    assert 'title="0:50" href="?q=a&amp;b=&quot;48.0&quot;"' in strip  # shown at the word, linked a lead-in earlier
 
 
 def test_player_source_per_kind(tmp_path):

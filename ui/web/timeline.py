@@ -50,8 +50,8 @@ def timeline_html(
         css = "ss-tick ss-strong" if strong.intersection(group) else "ss-tick"
         tip = clock(first) + (" " + _("(+{n} more)").format(n=len(group) - 1) if len(group) > 1 else "")
         link = f' href="{html.escape(href(plays[first]), quote=True)}"' if href is not None else ""
-        tip = html.escape(tip, quote=True)
-        parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{tip}" aria-label="{tip}"{link}></a>')
+        tip = html.escape(tip, quote=True)  # also the link's accessible name: no aria-label copy per tick
+        parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{tip}"{link}></a>')
     parts.append("</div>")
     parts.append(axis_html(span))
     return "".join(parts)
