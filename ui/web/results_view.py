@@ -159,8 +159,8 @@ def _card_html(n: int, hits: VideoHits, state: SearchState, framed: bool = False
     """A whole result card as one st.html element: the title, date · language · length · hits,
     "Matches in its title" when the session's own title or description has the words (marked apart
     from spoken hits), the hit timeline, the best moments and "Also in". A browser's drawing time
-    grows with the number of elements (a button per moment made a result page ~5x slower to draw
-    than to search), and plain HTML is inserted as it is. Outside text is HTML-escaped; the timeline
+    grows with the number of elements (five moment buttons per card were most of a result page's
+    wait), and plain HTML is inserted as it is. Outside text is HTML-escaped; the timeline
     escapes its own. `framed`: the card draws its own frame (it is not inside a bordered container)."""
     video = hits.video
     facts = [i18n.day(video.upload_date), language_name(hits.language), duration_text(hits.duration),
