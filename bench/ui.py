@@ -107,7 +107,8 @@ def bench_apptest(config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
 FIRST_MOMENT = '.ss-card[data-card="0"] a.ss-moment, .st-key-play-0-0 button'
 
 
-def bench_browser(config: Path, runs: int, trees: dict[str, Path] | None = None) -> dict[str, dict[str, dict[str, list[float]]]]:
+def bench_browser(config: Path, runs: int, trees: dict[str, Path] | None = None,
+                  settle: float = 0.0) -> dict[str, dict[str, dict[str, list[float]]]]:
     """Per tree and query: "results" = Enter → the summary line drawn and nothing stale; "playing" =
     click on the first moment → its <video> playing; "first" = "results" the first time the query is
     asked of this server (searched; later runs of it are answered by the app's shared search cache).
@@ -130,6 +131,9 @@ def bench_browser(config: Path, runs: int, trees: dict[str, Path] | None = None)
         for url in urls.values():
             page.goto(url)
             page.get_by_text("Latest sessions").wait_for(timeout=120_000)
+        # Each server warms its index in a background thread (frequent postings, then the vectors:
+        # ~25 s for the bench archive here); timed beside it, the first query would measure that.
+        time.sleep(settle)
         for q in QUERIES:
             for name in trees:
                 out[name][q] = {"results": [], "playing": [], "first": []}
@@ -177,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hours", type=float, default=1.5, help="length of each session when it must be generated")
     ap.add_argument("--skip-apptest", action="store_true", help="only the browser figures")
     ap.add_argument("--browser", action="store_true", help="also time chromium (Enter → results on screen)")
+    ap.add_argument("--settle", type=float, default=30.0,
+                    help="seconds to wait after the servers start, while they warm their index (default 30)")
     ap.add_argument("--tree", action="append", type=Path, default=[], metavar="CHECKOUT",
                     help="time the browser figures of this checkout's code (repeatable: trees alternate run by "
                          "run; e.g. a `git worktree add --detach` of main beside this tree)")
@@ -185,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
     apptest = {} if args.skip_apptest else bench_apptest(config, args.runs)
     trees = {str(t): t for t in args.tree} if args.tree else None
-    browsers = bench_browser(config, args.runs, trees) if args.browser else {"": {}}
+    browsers = bench_browser(config, args.runs, trees, args.settle) if args.browser else {"": {}}
 
     from ui.web.results_view import PAGE
 
