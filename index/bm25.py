@@ -5,14 +5,14 @@ a common word over a channel-sized archive takes hundreds of milliseconds. Here 
 postings are read block by block into numpy arrays, and Or / And / AndNot / Phrase become array
 operations (a phrase: one key per document and position shifted by the word's place in the
 phrase; the keys every word shares). Anything else falls back to Whoosh's own matcher for that
-sub-query.
-Deleted documents are removed as Whoosh does.
+sub-query. Deleted documents are removed as Whoosh does.
 
 The postings of frequent terms can be kept decoded in memory, positions included (HotPostings,
 loaded once by SearchIndex.warm; ~30 bytes a posting): a common word's ~100 blocks cost ~10 ms
-to unpickle on every search (~25 ms with positions, for a phrase), most of what a search for it costs. Rare terms are read from disk each time (a block or two).
+to unpickle on every search (~25 ms with positions, for a phrase), most of what a search for it
+costs. Rare terms are read from disk each time (a block or two).
 
-The fast path reads eight private members of whoosh-reloaded 2.7.5's W3 postings matcher
+The fast path reads ten private members of whoosh-reloaded 2.7.5's W3 postings matcher
 (`_read_ids`, `_read_weights`, `_read_values`, `_ids`, `_weights`, `_values`, `_goto`, `_atend`,
 `_lastblock`, `_nextoffset`; whole blocks at once). It is used only when that exact version is
 installed (FAST_PATH); otherwise, or for any other postings format, a term is read through the
@@ -66,7 +66,7 @@ class Scored:
         return len(self.docs)
 
 
-_NOTHING = Scored(_NO_DOCS, _NO_SCORES)
+NOTHING = Scored(_NO_DOCS, _NO_SCORES)
 
 
 class HotPostings:
@@ -111,8 +111,7 @@ class HotPostings:
                     m = reader.postings(fieldname, text)
                     fmt = reader.schema[fieldname].format
                     with_positions = bool(fmt and fmt.supports("positions"))
-                    arrays = _block_arrays(getattr(m, "child", m) if not hasattr(m, "_goto") else m,
-                                           values=with_positions)
+                    arrays = _block_arrays(_unfiltered(m), values=with_positions)
                     if arrays is None:
                         continue
                     # Held as read (int64, float64): no conversion per search.
@@ -178,7 +177,7 @@ def scored_docs(query, searcher, hot: HotPostings | None = None) -> Scored:
         if len(docs):
             parts.append((docs + offset, scores))
     if not parts:
-        return _NOTHING
+        return NOTHING
     if len(parts) == 1:
         return Scored(*parts[0])
     # Segments are in document-number order: concatenated, the numbers stay ascending.
@@ -265,7 +264,7 @@ def _postings(reader, fieldname: str, text, scorer: _Scorer):
         return None
     arrays = None
     if FAST_PATH:
-        raw = m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m
+        raw = _unfiltered(m)
         arrays = _block_arrays(raw)
         if arrays is not None and raw is not m:  # m was a FilterMatcher hiding deleted documents
             arrays = scorer.live(reader, *arrays)
@@ -277,6 +276,11 @@ def _postings(reader, fieldname: str, text, scorer: _Scorer):
             m.next()
         arrays = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
     return arrays
+
+
+def _unfiltered(m):
+    """The block matcher under the FilterMatcher Whoosh wraps around it to hide deleted documents."""
+    return m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m
 
 
 _BLOCK_MEMBERS = ("_read_ids", "_read_weights", "_goto", "_atend", "_lastblock", "_nextoffset")
@@ -334,7 +338,7 @@ def _phrase_docs(reader, fieldname: str, words, scorer: _Scorer) -> np.ndarray |
             docs, (offsets, flat) = held[0], held[2]
         else:
             m = reader.postings(fieldname, word)
-            arrays = _block_arrays(m.child if hasattr(m, "child") and not hasattr(m, "_goto") else m, values=True)
+            arrays = _block_arrays(_unfiltered(m), values=True)
             if arrays is None:
                 return None
             docs, (offsets, flat) = arrays[0], _positions(arrays[2], _positions_decoder(fmt))

@@ -52,7 +52,7 @@ import numpy as np
 from archive.links import deep_link
 from archive.records import Video
 from index import schema as S
-from index.bm25 import HotPostings, scored_docs
+from index.bm25 import NOTHING, HotPostings, Scored, scored_docs
 from index.build import damage_as_error, open_index
 from index.chapters import with_chapters
 from index.compile import compile_query, lexicon, words_within
@@ -227,8 +227,8 @@ class SearchIndex:
     def warm(self) -> None:
         """Load now what searches would otherwise read again and again, or load while someone waits:
         the decoded postings of the frequent terms (index.bm25.HotPostings, positions included:
-        6-11 s and ~106 MB for the bench archive's 3.7M frequent postings), and, with meaning on, every passage vector (8.5-10 s
-        for 161k passages) and the query encoder. A server calls it in the background (again after
+        6-11 s and ~106 MB for the bench archive's 3.7M frequent postings), and, with meaning on,
+        every passage vector (8.5-10 s for 161k passages) and the query encoder. A server calls it in the background (again after
         new sessions were indexed: a new segment's terms are read from disk until then); a search
         meanwhile waits for it, then runs."""
         self._hold_postings()
@@ -300,7 +300,7 @@ class SearchIndex:
                 by_meaning = self._beside(self._nearest, gen, parsed, allowed, meaning_notices, mode == "meaning")
             elif mode == "both" and not plain:
                 meaning_notices.append(PHRASE_NOTICE)
-            hits: dict[str, _Passages] = {}
+            hits: dict[str, Scored] = {}
             compiled = None
             if mode != "meaning":
                 compiled = compile_query(parsed, searcher.reader())
@@ -317,7 +317,7 @@ class SearchIndex:
             # marked apart, and (by relevance) ranked first among equals of their kind.
             named = session_matches(parsed.node, gen.videos, allowed) if mode != "meaning" else {}
             for vid in named:
-                hits.setdefault(vid, _NO_PASSAGES)
+                hits.setdefault(vid, NOTHING)
             # A matching chapter title is also a moment, at the chapter's start.
             chapters = {vid: chapter_matches(parsed.node, gen.videos[vid]) for vid, f in named.items() if CHAPTER in f}
 
@@ -338,7 +338,7 @@ class SearchIndex:
                 ranked.sort(key=lambda vs: (TITLE not in named.get(vs[0], ()), CHAPTER not in named.get(vs[0], ())))
             chosen = ranked[:limit]
             spec = compiled.spec if compiled is not None else None
-            videos = [with_chapters(replace(self._video_hits(gen, vid, hits.get(vid, _NO_PASSAGES), hits_per_video, spec, lead_in,
+            videos = [with_chapters(replace(self._video_hits(gen, vid, hits.get(vid, NOTHING), hits_per_video, spec, lead_in,
                                                              score, near.get(vid, []), qvec), matched_in=named.get(vid, ())),
                                     chapters.get(vid, ()), hits_per_video, lead_in)
                       for vid, score in chosen]
@@ -383,7 +383,7 @@ class SearchIndex:
             found = [f for f in found if f[0] >= floor]
         return qvec, found
 
-    def _video_hits(self, gen, vid, hits: _Passages, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
+    def _video_hits(self, gen, vid, hits: Scored, per_video, spec, lead_in, score, near=(), qvec=None) -> VideoHits:
         meta = gen.videos.get(vid) or {"video": {"id": vid, "title": vid}}
         video = gen.video(vid)
         doc_start = gen.doc_start
@@ -545,21 +545,7 @@ class SearchIndex:
 BM25_K1, BM25_B = 1.2, 0.75
 
 
-@dataclass(frozen=True)
-class _Passages:
-    """One video's matching passages: document numbers and their scores (numpy, aligned)."""
-
-    docs: object
-    scores: object
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-
-_NO_PASSAGES = _Passages(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
-
-
-def _by_video(gen, scored, allowed: set[str] | None) -> dict[str, _Passages]:
+def _by_video(gen, scored: Scored, allowed: set[str] | None) -> dict[str, Scored]:
     """The scored passages grouped by video (only the videos `allowed`), each in document order."""
     if not len(scored):
         return {}
@@ -573,7 +559,7 @@ def _by_video(gen, scored, allowed: set[str] | None) -> dict[str, _Passages]:
     docs, scores, vidx = docs[order], scores[order], vidx[order]
     cuts = np.flatnonzero(vidx[1:] != vidx[:-1]) + 1
     bounds = zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(vidx)].tolist(), strict=True)
-    return {ids[vidx[a]]: _Passages(docs[a:b], scores[a:b]) for a, b in bounds if b > a}
+    return {ids[vidx[a]]: Scored(docs[a:b], scores[a:b]) for a, b in bounds if b > a}
 
 
 def _play_from(word_time: float, lead_in: float) -> float:
