@@ -63,11 +63,25 @@ def main() -> None:
         render_overview(*resources.store_summary(cfg), current_state())
         return
     sidebar_filters(stats, videos)
+    st.html(TICKS_IN_PLACE + COPY_CITATION, unsafe_allow_javascript=True)
+    _search_area(cfg)
+
+
+@st.fragment
+def _search_area(cfg: Config) -> None:
+    """The query box and what it shows: the results with the chosen session, or the archive overview.
+
+    A fragment: a new query, "did you mean", "show more" or Close reruns this part alone. A full run
+    would also redraw the sidebar's filters and the page around it, which the browser does again on
+    every run (about a fifth of Enter → results on the 500-session bench archive). Filters, the
+    interface language, Back/Forward and moment links still rerun the whole page."""
+    try:
+        stats, videos = resources.archive_summary(cfg)  # cached; fresh when the index changed
+    except SessionsError:  # the index went away or broke since the page was drawn: the page says so
+        st.rerun()
     search_box()
     state = current_state()
     write_url(state)
-
-    st.html(TICKS_IN_PLACE + COPY_CITATION, unsafe_allow_javascript=True)
 
     result = _search(cfg, state, stats.last_indexed) if state.q else None
     found = next((h for h in result.videos if h.video.id == state.v), None) if result and state.v else None
