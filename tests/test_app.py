@@ -70,10 +70,10 @@ def videos(at: AppTest):
 
 def _our_script(body: str) -> bool:
     """The page's own scripts (ui.web.page_script), the only <script>s allowed in its HTML."""
-    from ui.web.page_script import COPY_CITATION, FOLLOW_PLAYBACK, TICKS_IN_PLACE, bring_into_view, page_language
+    from ui.web.page_script import COPY_CITATION, FOLLOW_PLAYBACK, PAGE_SCRIPTS, bring_into_view, page_language
 
     pattern = re.escape(bring_into_view("KEY", 12345)).replace("KEY", "player-[0-9a-f]{12}").replace("12345", r"\d+")
-    ours = {TICKS_IN_PLACE + COPY_CITATION, FOLLOW_PLAYBACK} | {page_language(code) for code in ("en", "fr", "es")}
+    ours = {PAGE_SCRIPTS + COPY_CITATION, FOLLOW_PLAYBACK} | {page_language(code) for code in ("en", "fr", "es")}
     return body in ours or re.fullmatch(pattern, body) is not None
 
 
@@ -173,7 +173,8 @@ def test_hostile_title_and_transcript_are_shown_as_text(monkeypatch, archive):
     for value in raw_html:
         if _our_script(value):
             continue
-        lowered = value.lower()
+        # The one image of our own: a hit timeline's ticks, drawn from numbers (its markup URL-encoded).
+        lowered = re.sub(r'<img class="ss-ticks" alt="" src="data:image/svg\+xml,[^"<>]*">', "", value).lower()
         assert "<script" not in lowered and "<img" not in lowered and "<iframe" not in lowered, value
     # The best moment's link shows the snippet literally, with the matched word marked.
     (moment,) = moment_links(at)

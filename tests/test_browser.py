@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from archive.records import Segment, Transcript, Video, Word
-from tests.support.browser import BROWSER_TEST
+from tests.support.browser import BROWSER_TEST, click_tick
 from tests.support.sample_transcripts import YOUTUBE_ID, info, jfk_transcript
 from tests.support.serve import serving
 from tests.support.ui_archive import build_archive, local_copy, transcribe_real
@@ -113,9 +113,9 @@ def test_a_shared_moment_link_opens_at_that_second(page, server):
 
 def test_a_timeline_tick_opens_its_moment(page, server, archive):
     page.goto(f"{server}/?q=bright")
-    tick = page.locator(".ss-strip a").first
-    tick.wait_for(timeout=30_000)
-    tick.click()  # a plain link: the page reloads with the moment in the URL
+    strip = page.locator(".ss-strip .ss-timeline").first
+    strip.wait_for(timeout=30_000)
+    click_tick(strip, 0)  # the page's script follows the tick's link in place
     page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
     params = url_params(page)
     assert params["v"] == VIDEO_ID and params["t"] == str(archive["jump"])

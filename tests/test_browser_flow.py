@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.support.browser import BROWSER_TEST
+from tests.support.browser import BROWSER_TEST, click_tick, strip_ticks
 from tests.support.serve import serving
 from tests.support.ui_archive import channel_archive
 
@@ -183,14 +183,42 @@ def test_another_moment_seeks_the_open_player_and_another_card_takes_it_over(pag
 
 def test_a_timeline_tick_opens_its_moment_in_place(page, server):
     page.goto(f"{server}/?q={QUERY}")
-    tick = page.locator(".ss-timeline a").nth(3)
-    tick.wait_for(timeout=60_000)
+    strip = page.locator(".ss-timeline[data-ticks]").first
+    strip.wait_for(timeout=60_000)
+    assert len(strip_ticks(strip)) > 3
     page.evaluate("() => { window.__sameDocument = true; }")
-    tick.scroll_into_view_if_needed()
-    tick.click()
+    seconds = click_tick(strip, 3)
     page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
     t = int(params(page)["t"])
+    assert t == seconds
     assert t - 0.25 <= playing_at(page) <= t + 4
+    assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
+
+
+def test_the_timeline_shows_the_tick_under_the_pointer_and_works_from_the_keyboard(page, server):
+    page.goto(f"{server}/?q={QUERY}")
+    strip = page.locator(".ss-timeline[data-ticks]").first
+    strip.wait_for(timeout=60_000)
+    ticks = strip_ticks(strip)
+    box = strip.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * ticks[1][0] / 100 + 1.5, box["y"] + box["height"] / 2)
+    assert strip.get_attribute("data-tip") == ticks[1][2]  # its time shows above the strip
+    assert "ss-at" in strip.get_attribute("class")
+    shot(page, "timeline-hover-desktop")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 200)  # away: the mark goes
+    assert "ss-at" not in strip.get_attribute("class")
+    assert strip.get_attribute("role") == "slider" and strip.get_attribute("tabindex") == "0"  # in the Tab order
+    assert int(strip.get_attribute("aria-valuenow")) in {t[1] for t in ticks}  # a listed moment's tick
+    strip.focus()
+    page.keyboard.press("End")
+    assert strip.get_attribute("aria-valuenow") == str(ticks[-1][1])
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert strip.get_attribute("aria-valuetext") == ticks[1][2]
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
+    assert int(params(page)["t"]) == ticks[1][1]
     assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
 
 
@@ -206,12 +234,12 @@ def test_a_tick_keeps_the_find_text_and_the_pages_shown(page, server):
     find.fill("the")
     find.press("Enter")
     settled(page)
-    t = params(page)["t"]
-    ticks = page.locator(".ss-timeline").first.locator("a")
-    other = next(i for i in range(ticks.count()) if f"t={t}&" not in ticks.nth(i).get_attribute("href") + "&")
+    t = int(params(page)["t"])
+    strip = page.locator(".ss-timeline[data-ticks]").first
+    other = next(i for i, tick in enumerate(strip_ticks(strip)) if tick[1] != t)
     page.evaluate("() => { window.__sameDocument = true; }")
-    ticks.nth(other).click()
-    page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') !== {t!r}", timeout=30_000)
+    click_tick(strip, other)
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') !== '{t}'", timeout=30_000)
     settled(page)
     assert page.evaluate("() => window.__sameDocument === true"), "the tick reloaded the whole app"
     assert page.locator(".st-key-reader input").first.input_value() == "the"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from archive.records import Video
 from index.results import HitTime
 from ui.web.player import PlayerSource, citation, player_source
-from ui.web.state import SearchState, from_params, moment_links, query_string, to_params
+from ui.web.state import SearchState, from_params, moment_link_prefix, moment_links, query_string, to_params
 from ui.web.text import marked_html, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import timeline_html
@@ -80,19 +81,51 @@ def test_marked_html_escapes_text_and_marks_spans():
     assert marked_html("<b>x</b>", ()) == "&lt;b&gt;x&lt;/b&gt;"
 
 
+def strip_data(strip: str) -> dict[str, str]:
+    """The attributes of a timeline's element, unescaped (what the page's script reads)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if not found and dict(attrs).get("class") == "ss-timeline":
+                found.update({k: v or "" for k, v in attrs})
+
+    Reader().feed(strip)
+    return found
+
+
 def test_timeline_merges_hits_closer_than_a_tick():
-    strip = timeline_html(hit_times(10.0, 10.2, 10.3, 500.0), 1000, highlight=[10.3])
-    assert strip.count("<a ") == 2  # one tick for the three hits at ~10 s, one at 500 s
-    assert 'title="0:10 (+2 more)"' in strip and 'class="ss-tick ss-strong"' in strip
-    assert 'aria-label="4 hits' in strip
+    strip = timeline_html(hit_times(10.0, 10.2, 10.3, 500.0), 1000, highlight=[10.3], link="?q=a&v=x&t=")
+    data = strip_data(strip)
+    assert json.loads(data["data-ticks"]) == [[1.0, 8, "0:10 (+2 more)"], [50.0, 498, "8:20"]]
+    assert data["aria-label"] == "4 hits over 16:40" and data["role"] == "slider"
+    assert (data["aria-valuenow"], data["aria-valuetext"]) == ("8", "0:10 (+2 more)")  # the listed moment's tick
+    image = unquote(strip.split('src="', 1)[1].split('"', 1)[0])
+    assert image.count("<rect ") == 2 and "fill='#b42318'" in image  # one strong tick, drawn last
+    assert image.rindex("#b42318") > image.index("#dc6803")
 
 
 def test_timeline_places_ticks_and_escapes_links():
-    strip = timeline_html(hit_times(0, 50, 100), 100, highlight=[50], href=lambda t: f"?q=a&b=\"{t}\"")
-    assert strip.count("<a ") == 3
-    assert 'left:99.60%' in strip and 'class="ss-tick ss-strong" style="left:50.00%"' in strip
-    assert "&amp;b=&quot;" in strip and '"?q=a&b' not in strip
-    assert 'title="0:50" href="?q=a&amp;b=&quot;48.0&quot;"' in strip  # shown at the word, linked a lead-in earlier
+    strip = timeline_html(hit_times(0, 50, 100), 100, highlight=[50], link='?q=a&b="x"&t=')
+    assert [t[:2] for t in json.loads(strip_data(strip)["data-ticks"])] == [[0.0, 0], [50.0, 48], [99.6, 98]]
+    # shown at the word, played a lead-in earlier
+    assert strip_data(strip)["data-href"] == '?q=a&b="x"&t='
+    assert 'data-href="?q=a&amp;b=&quot;x&quot;&amp;t="' in strip
+    assert strip.count("<") == strip.count(">")  # the image's markup is URL-encoded inside src
+    assert "<rect" not in strip.split('src="', 1)[1].split('"', 1)[0]
+
+
+def test_a_ticks_link_is_its_moments_link():
+    state = SearchState(q="peer & learning", languages=("fr",), mode="both", v="old", t=3)
+    assert moment_link_prefix(state, "abc") + "42" == moment_links(state, "abc")(42.9)
+    assert moment_links(state, "abc")(42.9) == query_string(state.at("abc", 42.9))
+
+
+def test_timeline_without_a_link_only_shows():
+    data = strip_data(timeline_html(hit_times(0, 50), 100))
+    assert data["role"] == "img" and "data-ticks" not in data and "tabindex" not in data
 
 
 def test_player_source_per_kind(tmp_path):

@@ -64,7 +64,7 @@ def moment_links(at: AppTest) -> list[MomentLink]:
 
 def follow(at: AppTest, link: MomentLink | ReaderLine) -> AppTest:
     """What a click on a moment link (or a reader line's time) does in the browser: the page pushes the link's address and
-    Streamlit reruns the script with it (ui/web/page_script.TICKS_IN_PLACE). AppTest cannot click a
+    Streamlit reruns the script with it (ui/web/page_script.LINKS_IN_PLACE). AppTest cannot click a
     link, so the rerun is made with that address; tests/test_browser_flow.py clicks real ones."""
     at.query_params.clear()
     for key, values in parse_qs(urlparse(link.href).query).items():

@@ -28,3 +28,19 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def strip_ticks(strip) -> list[tuple[float, int, str]]:
+    """A hit timeline's ticks as the page's script reads them: (left %, seconds it plays, label)."""
+    import json
+
+    return [tuple(t) for t in json.loads(strip.get_attribute("data-ticks"))]
+
+
+def click_tick(strip, n: int) -> int:
+    """Click the strip where its n-th tick is drawn, as a person aims at it; returns the tick's seconds."""
+    strip.scroll_into_view_if_needed()
+    left, seconds, _label = strip_ticks(strip)[n]
+    box = strip.bounding_box()
+    strip.click(position={"x": box["width"] * left / 100 + 1.5, "y": box["height"] / 2})
+    return seconds

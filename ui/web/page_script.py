@@ -10,23 +10,107 @@ import re
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
-# Timeline ticks, a result card's moments and its "Also in" languages are links to their moment
-# (plain HTML: a button per moment made a result page slow to draw). Followed as links they reload
-# the whole app (~2 s) and lose what the page held (find text, paging); pushing the link and
+# A result card's moments, its "Also in" languages and the reader's line times are links to their
+# moment (plain HTML: a button per moment made a result page slow to draw). Followed as links they
+# reload the whole app (~2 s) and lose what the page held (find text, paging); pushing the link and
 # announcing it as a history step makes Streamlit rerun with that address instead, which the page
 # reads like Back/Forward. Ctrl/Cmd/Shift-click still opens the moment in a new tab or window.
-TICKS_IN_PLACE = """<script>
-if (!window.__ssTicks) {
-  window.__ssTicks = true;
-  document.addEventListener("click", (event) => {
-    const tick = event.target.closest && event.target.closest(".ss-timeline a[href], a.ss-inplace[href]");
-    if (!tick || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
-    window.history.pushState({}, "", tick.getAttribute("href"));
+LINKS_IN_PLACE = """<script>
+if (!window.__ssLinks) {
+  window.__ssLinks = true;
+  window.__ssFollow = (href) => {
+    window.history.pushState({}, "", href);
     window.dispatchEvent(new PopStateEvent("popstate"));
+  };
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a.ss-inplace[href]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    window.__ssFollow(link.getAttribute("href"));
   });
 }
 </script>"""
+
+# The hit timeline (ui/web/timeline.py) is one element: an image of its ticks and their list in
+# data-ticks ([left %, seconds, time label] each). A click or a tap plays the tick nearest to it
+# (within 12 px, 24 px for a finger), in place like a link; the pointer shows the tick it would
+# play and its time; as a slider, the arrow keys (Home, End, Page Up/Down) choose a tick and Enter
+# or Space plays it.
+TIMELINE = """<script>
+if (!window.__ssTimeline) {
+  window.__ssTimeline = true;
+  const stripOf = (el) => el && el.closest ? el.closest(".ss-timeline[data-ticks]") : null;
+  const ticksOf = (s) => s.__ticks || (s.__ticks = JSON.parse(s.dataset.ticks));
+  const nearest = (s, clientX) => {
+    const r = s.getBoundingClientRect(), reach = matchMedia("(pointer: coarse)").matches ? 24 : 12;
+    let best = -1, gap = Infinity;
+    ticksOf(s).forEach((t, i) => {
+      const d = Math.abs(r.left + t[0] / 100 * r.width + 1.5 - clientX);
+      if (d < gap) { gap = d; best = i; }
+    });
+    return gap <= reach ? best : -1;
+  };
+  const chosen = (s) => {
+    if (s.__at === undefined) {
+      const now = s.getAttribute("aria-valuenow");
+      s.__at = Math.max(0, ticksOf(s).findIndex((t) => String(t[1]) === now));
+    }
+    return s.__at;
+  };
+  const show = (s, i) => {
+    if (i < 0) { s.classList.remove("ss-at"); return; }
+    const t = ticksOf(s)[i];
+    s.__at = i;
+    s.style.setProperty("--at", t[0] + "%");
+    s.dataset.tip = t[2];
+    s.setAttribute("aria-valuenow", t[1]);
+    s.setAttribute("aria-valuetext", t[2]);
+    s.classList.add("ss-at");
+  };
+  const play = (s, i, newTab) => {
+    const href = s.dataset.href + ticksOf(s)[i][1];
+    if (newTab) window.open(href, "_blank");
+    else window.__ssFollow(href);
+  };
+  document.addEventListener("click", (event) => {
+    const s = stripOf(event.target);
+    if (!s || event.button !== 0) return;
+    const i = nearest(s, event.clientX);
+    if (i < 0) return;
+    event.preventDefault();
+    play(s, i, event.ctrlKey || event.metaKey || event.shiftKey);
+  });
+  document.addEventListener("mousemove", (event) => {
+    const s = stripOf(event.target);
+    if (s) show(s, nearest(s, event.clientX));
+  }, {passive: true});
+  document.addEventListener("mouseout", (event) => {
+    const s = stripOf(event.target);
+    if (s && !s.contains(event.relatedTarget) && document.activeElement !== s) show(s, -1);
+  });
+  document.addEventListener("focusin", (event) => {
+    if (stripOf(event.target) === event.target) show(event.target, chosen(event.target));
+  });
+  document.addEventListener("focusout", (event) => {
+    if (stripOf(event.target) === event.target) show(event.target, -1);
+  });
+  document.addEventListener("keydown", (event) => {
+    const s = stripOf(event.target);
+    if (!s || s !== event.target) return;
+    const last = ticksOf(s).length - 1, i = chosen(s);
+    const step = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10}[event.key];
+    if (event.key === "Enter" || event.key === " ") play(s, i, false);
+    else if (step !== undefined) show(s, Math.min(last, Math.max(0, i + step)));
+    else if (event.key === "Home") show(s, 0);
+    else if (event.key === "End") show(s, last);
+    else return;
+    event.preventDefault();
+  });
+}
+</script>"""
+
+# Every script the search page needs in all its states, inserted once per page run.
+PAGE_SCRIPTS = LINKS_IN_PLACE + TIMELINE
 
 
 # The citation's copy button (ui/web/session_view.py): one listener for the page. The citation is

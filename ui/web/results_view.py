@@ -13,7 +13,7 @@ from ui.web import i18n
 from ui.web.controls import current_state, set_query, write_url
 from ui.web.i18n import _, language_name, ngettext
 from ui.web.results_csv import results_csv, results_filename
-from ui.web.state import SearchState, moment_links
+from ui.web.state import SearchState, moment_link_prefix, moment_links
 from ui.web.text import html_block, html_text, marked_html, md_text
 from ui.web.timefmt import clock, duration_text
 from ui.web.timeline import legend_html, timeline_html
@@ -129,7 +129,7 @@ def _open_card(n: int, hits: VideoHits, open_session: OpenSession) -> None:
     from elsewhere on the page. It reads the state afresh: a fragment rerun gets its first arguments.
 
     Moments everywhere are links, not buttons (see `_card_html`): following one pushes its address,
-    and Streamlit reruns the whole page with it (page_script.TICKS_IN_PLACE), as for Back and Forward."""
+    and Streamlit reruns the whole page with it (page_script.LINKS_IN_PLACE), as for Back and Forward."""
     video = hits.video
     state = current_state()
     here = state.v == video.id
@@ -175,7 +175,7 @@ def _card_html(n: int, hits: VideoHits, state: SearchState, framed: bool = False
     link = moment_links(state, video.id)
     if hits.moments:
         strip = timeline_html(hits.positions, hits.duration, highlight=[m.word_time for m in hits.moments],
-                              href=link)
+                              link=moment_link_prefix(state, video.id))
         parts.append(html_block(strip, "ss-strip"))
         parts.append(_moments_html(hits, state, link))
         if hits.siblings:

@@ -17,7 +17,7 @@ from ui.web import i18n, resources
 from ui.web.controls import current_state, search_box, seed_from_url, sidebar_filters, write_url
 from ui.web.i18n import _
 from ui.web.overview_view import render_empty_state, render_overview
-from ui.web.page_script import COPY_CITATION, TICKS_IN_PLACE, page_language
+from ui.web.page_script import COPY_CITATION, PAGE_SCRIPTS, page_language
 from ui.web.results_csv import results_csv
 from ui.web.results_view import PANEL_AT, TOP_PANEL, render_results, wanted
 from ui.web.session_view import render_session
@@ -63,7 +63,7 @@ def main() -> None:
         render_overview(*resources.store_summary(cfg), current_state())
         return
     sidebar_filters(stats, videos)
-    st.html(TICKS_IN_PLACE + COPY_CITATION, unsafe_allow_javascript=True)
+    st.html(PAGE_SCRIPTS + COPY_CITATION, unsafe_allow_javascript=True)
     _search_area(cfg)
 
 

@@ -187,7 +187,7 @@ def _reader(transcript: Transcript, hit_ids: set[int], highlight: Highlighter | 
         st.caption(line + " · " + _("press a time to play from there"))
     # One st.html element for every line shown, laid out as a grid by page.css (.ss-reader-lines): a
     # button and a Markdown element per line were 60 elements, and while the browser drew them the
-    # player waited its turn. A line's time is an in-place link (page_script.TICKS_IN_PLACE).
+    # player waited its turn. A line's time is an in-place link (page_script.LINKS_IN_PLACE).
     link = moment_links(state, vid)
     rows = []
     for seg in shown:

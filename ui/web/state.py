@@ -132,13 +132,19 @@ def query_string(state: SearchState) -> str:
 def moment_links(state: SearchState, video_id: str) -> Callable[[float], str]:
     """`seconds -> query_string(state.at(video_id, seconds))`, with the shared part encoded once.
 
-    A result page links every hit tick of every session, so this runs thousands of times per page.
+    A result page links every moment of every session, so this runs hundreds of times per page.
     """
-    fixed = urlencode(to_params(replace(state, v="", t=0)))
-    prefix = "?" + (fixed + "&" if fixed else "") + urlencode({"v": video_id}) + "&t="
     if not video_id:
         return lambda seconds: query_string(state.at(video_id, seconds))
+    prefix = moment_link_prefix(state, video_id)
     return lambda seconds: prefix + str(whole_seconds(seconds))
+
+
+def moment_link_prefix(state: SearchState, video_id: str) -> str:
+    """A moment's link without its whole seconds, which come last (`?q=…&v=ID&t=`): the hit
+    timeline gives it once and the page's script appends each tick's seconds."""
+    fixed = urlencode(to_params(replace(state, v="", t=0)))
+    return "?" + (fixed + "&" if fixed else "") + urlencode({"v": video_id}) + "&t="
 
 
 def _start_time(params: Mapping[str, str], problems: list[str]) -> int:

@@ -1,21 +1,61 @@
 """The hit timeline: a strip showing where in a recording the hits fall.
 
-Plain HTML (a bar and absolutely placed tick links, styled by the page's CSS) rather than SVG, so the
-browser inserts it as it is: one node per tick, no Markdown or React work per node. Only numbers and
-our own time labels go into it; links are built by the caller and are HTML-escaped here, so no outside
-text can reach the markup.
+One element per strip, whatever the number of hits: the ticks are drawn by an SVG image and listed,
+with their times and links, in a data attribute that the page's script (page_script.TIMELINE) reads to
+play the tick nearest a click or a tap, show its time under the pointer, and step through the ticks
+with the arrow keys. Streamlit sanitizes every st.html body node by node and React inserts each node,
+so a strip of links (one per tick: ~600 for a frequent word on one results page) was about a sixth
+of the browser's time from Enter to results. Only numbers, our own time labels and the caller's link
+go into it, all escaped here, so no outside text can reach the markup.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
 
+from archive.links import whole_seconds
 from index.results import HitTime
 from ui.web.i18n import _
 from ui.web.timefmt import clock
 
-TICK = 0.4  # a tick's width, in percent of the strip
+TICK = 0.4  # hits closer than this (percent of the strip) share one tick
+TICK_PX = 3  # a tick's drawn width
+COLOURS = {False: "#dc6803", True: "#b42318"}  # 3.5:1 and 6.6:1 on white: WCAG AA's 3:1 for graphics
+
+
+@dataclass(frozen=True)
+class Tick:
+    left: float  # percent of the strip
+    play: int  # whole seconds the tick's link plays from (its earliest hit's play_from)
+    tip: str  # "12:34", or "12:34 (+2 more)" when hits share the tick
+    strong: bool  # one of the moments listed in the card
+
+
+def ticks(positions: Iterable[HitTime], duration: float | None, highlight: Iterable[float] = ()) -> list[Tick]:
+    """A tick per hit, placed at its word_time and playing from its play_from; `highlight` holds the
+    word times of the listed moments.
+
+    Hits closer together than a tick's width would draw on top of each other, so they share one
+    tick (playing the earliest of them, its tip counting them): a long session with hundreds of
+    hits stays a small strip."""
+    plays = _plays(positions)
+    points = sorted(plays)
+    strong = {round(max(0.0, float(p)), 1) for p in highlight}
+    span = _span(points, duration)
+    groups: dict[int, list[float]] = {}
+    for p in points:
+        groups.setdefault(int(_left(p, span) // TICK), []).append(p)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        tip = clock(first) + (" " + _("(+{n} more)").format(n=len(group) - 1) if len(group) > 1 else "")
+        out.append(Tick(round(_left(first, span), 2), whole_seconds(plays[first]), tip,
+                        bool(strong.intersection(group))))
+    return out
 
 
 def timeline_html(
@@ -23,38 +63,36 @@ def timeline_html(
     duration: float | None,
     *,
     highlight: Iterable[float] = (),
-    href: Callable[[float], str] | None = None,
+    link: str | None = None,
 ) -> str:
-    """One line of HTML: a bar for the whole recording and a tick per hit (highlighted ones darker).
+    """The strip and its time axis, as one line of HTML. `link`: the moment link without its seconds
+    (state.moment_link_prefix); a tick plays `link + its whole seconds`. Without it the strip only shows."""
+    positions = list(positions)
+    found = ticks(positions, duration, highlight)
+    points = sorted(_plays(positions))
+    span = _span(points, duration)
+    label = _("{n} hits over {length}").format(n=len(points), length=clock(span))
+    attrs = {"class": "ss-timeline", "aria-label": label}
+    if link is not None and found:
+        first = next((t for t in found if t.strong), found[0])
+        attrs.update({"role": "slider", "tabindex": "0", "aria-valuemin": "0", "aria-valuemax": str(whole_seconds(span)),
+                      "aria-valuenow": str(first.play), "aria-valuetext": first.tip, "data-href": link,
+                      "data-ticks": json.dumps([[t.left, t.play, t.tip] for t in found], ensure_ascii=False,
+                                               separators=(",", ":"))})
+    else:
+        attrs["role"] = "img"
+    opening = "<div " + " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items()) + ">"
+    image = f'<img class="ss-ticks" alt="" src="{_svg_uri(found)}">' if found else ""
+    return opening + image + "</div>" + axis_html(span)
 
-    A tick sits and is labelled at its hit's word_time and links (href) to its play_from;
-    `highlight` holds word times.
 
-    Hits closer together than a tick's width would draw on top of each other, so they share one
-    tick (linking the earliest of them, its tooltip counting them): a long session with hundreds of
-    hits stays a small strip.
-    """
-    plays: dict[float, float] = {}  # shown time -> the play_from of its earliest hit
-    for p in sorted(positions, key=lambda h: h.word_time):
-        plays.setdefault(round(max(0.0, float(p.word_time)), 1), p.play_from)
-    points = sorted(plays)
-    strong = {round(max(0.0, float(p)), 1) for p in highlight}
-    span = float(duration) if duration and duration > 0 else (max(points, default=0.0) * 1.05 or 1.0)
-    ticks: dict[int, list[float]] = {}
-    for p in points:
-        ticks.setdefault(int(_left(p, span) // TICK), []).append(p)
-    label = html.escape(_("{n} hits over {length}").format(n=len(points), length=clock(span)), quote=True)
-    parts = [f'<div class="ss-timeline" role="group" aria-label="{label}">']
-    for group in ticks.values():
-        first = group[0]
-        css = "ss-tick ss-strong" if strong.intersection(group) else "ss-tick"
-        tip = clock(first) + (" " + _("(+{n} more)").format(n=len(group) - 1) if len(group) > 1 else "")
-        link = f' href="{html.escape(href(plays[first]), quote=True)}"' if href is not None else ""
-        tip = html.escape(tip, quote=True)  # also the link's accessible name: no aria-label copy per tick
-        parts.append(f'<a class="{css}" style="left:{_left(first, span):.2f}%" title="{tip}"{link}></a>')
-    parts.append("</div>")
-    parts.append(axis_html(span))
-    return "".join(parts)
+def _svg_uri(found: list[Tick]) -> str:
+    """The ticks as an SVG image: placed in percent of its width, each TICK_PX wide whatever the
+    strip's width, the listed moments' ticks drawn last so that they stay on top."""
+    rects = "".join(f"<rect x='{t.left}%' y='2' width='{TICK_PX}' height='18' rx='1' fill='{COLOURS[t.strong]}'/>"
+                    for t in sorted(found, key=lambda t: t.strong))
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' width='100%' height='22'>{rects}</svg>"
+    return "data:image/svg+xml," + quote(svg, safe="=/:'.,-")  # never a double quote: it ends src="…"
 
 
 def axis_html(span: float, marks: int = 4) -> str:
@@ -74,6 +112,18 @@ def legend_html() -> str:
     return ('<div class="ss-legend">'
             f'<span class="ss-key ss-strong"></span>{listed}<span class="ss-key"></span>{other}'
             f'<span class="ss-legend-note">{note}</span></div>')
+
+
+def _plays(positions: Iterable[HitTime]) -> dict[float, float]:
+    """Each hit's shown time (a tenth of a second) -> the play_from of the earliest hit shown there."""
+    plays: dict[float, float] = {}
+    for p in sorted(positions, key=lambda h: h.word_time):
+        plays.setdefault(round(max(0.0, float(p.word_time)), 1), p.play_from)
+    return plays
+
+
+def _span(points: list[float], duration: float | None) -> float:
+    return float(duration) if duration and duration > 0 else (max(points, default=0.0) * 1.05 or 1.0)
 
 
 def _left(seconds: float, span: float) -> float:
