@@ -204,7 +204,7 @@ def test_the_timeline_shows_the_tick_under_the_pointer_and_works_from_the_keyboa
     page.mouse.move(box["x"] + box["width"] * ticks[1][0] / 100 + 1.5, box["y"] + box["height"] / 2)
     assert strip.get_attribute("data-tip") == ticks[1][2]  # its time shows above the strip
     assert "ss-at" in strip.get_attribute("class")
-    shot(page, "timeline-hover-desktop")
+    shot(page, "timeline-hover")
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 200)  # away: the mark goes
     assert "ss-at" not in strip.get_attribute("class")
     assert strip.get_attribute("role") == "slider" and strip.get_attribute("tabindex") == "0"  # in the Tab order

@@ -18,7 +18,7 @@ _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 LINKS_IN_PLACE = """<script>
 if (!window.__ssLinks) {
   window.__ssLinks = true;
-  window.__ssFollow = (href) => {
+  window.__ssGo = (href) => {
     window.history.pushState({}, "", href);
     window.dispatchEvent(new PopStateEvent("popstate"));
   };
@@ -26,7 +26,7 @@ if (!window.__ssLinks) {
     const link = event.target.closest && event.target.closest("a.ss-inplace[href]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
-    window.__ssFollow(link.getAttribute("href"));
+    window.__ssGo(link.getAttribute("href"));
   });
 }
 </script>"""
@@ -70,7 +70,7 @@ if (!window.__ssTimeline) {
   const play = (s, i, newTab) => {
     const href = s.dataset.href + ticksOf(s)[i][1];
     if (newTab) window.open(href, "_blank");
-    else window.__ssFollow(href);
+    else window.__ssGo(href);
   };
   document.addEventListener("click", (event) => {
     const s = stripOf(event.target);
