@@ -103,8 +103,8 @@ def test_timeline_merges_hits_closer_than_a_tick():
     assert data["aria-label"] == "4 hits over 16:40" and data["role"] == "slider"
     assert (data["aria-valuenow"], data["aria-valuetext"]) == ("8", "0:10 (+2 more)")  # the listed moment's tick
     image = unquote(strip.split('src="', 1)[1].split('"', 1)[0])
-    assert image.count("<rect ") == 2 and "fill='#b42318'" in image  # one strong tick, drawn last
-    assert image.rindex("#b42318") > image.index("#dc6803")
+    assert image.count("<use ") == 2  # one shape per tick
+    assert image.index("<g fill='#b42318'><use href='#t' x='1.0%'/></g>") > image.index("fill='#dc6803'")  # strong, on top
 
 
 def test_timeline_places_ticks_and_escapes_links():
