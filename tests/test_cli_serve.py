@@ -22,7 +22,8 @@ def test_streamlit_command_is_local_headless_and_without_telemetry():
     assert flags == {"--server.address": "127.0.0.1", "--server.port": "8600", "--server.headless": "true",
                      "--browser.gatherUsageStats": "false", "--client.toolbarMode": "viewer",
                      "--theme.primaryColor": "#b42318",  # white on it is 6.6:1 (WCAG AA)
-                     "--runner.postScriptGC": "false"}  # no full collection between a run and its last messages
+                     "--runner.postScriptGC": "false",  # no full collection between a run and its last messages
+                     "--server.fileWatcherType": "none"}  # no path of every module resolved after each run
 
 
 def test_help_lists_host_and_port(run_cli):

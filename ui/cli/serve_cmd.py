@@ -30,6 +30,11 @@ def streamlit_command(host: str, port: int) -> list[str]:
         # to be sent: ~60-150 ms a rerun in bench.ui (an open 458k-segment index, cached transcripts).
         # Python's own generational collector still runs.
         "--runner.postScriptGC", "false",
+        # Streamlit's watcher of the app's source files is for editing the app: after every run it
+        # resolves the path of each of the thousands of imported modules (realpath) on the server's
+        # event loop, which sends nothing meanwhile: ~100-200 ms before the browser hears that the
+        # run finished.
+        "--server.fileWatcherType", "none",
     ]
 
 
