@@ -215,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
                 b, c = ms(browser[q]["results"]), ms(browser[q]["playing"])
                 line += f"{b[0]:7.0f}/{b[1]:<6.0f}{c[0]:7.0f}/{c[1]:<6.0f}{ms(browser[q]['first'])[0]:8.0f}"
             print(line)
+        runs = {kind: [t for q in QUERIES if q in browser for t in browser[q][kind]] for kind in ("results", "playing")}
+        if runs["results"]:
+            print(f"all queries: results median {ms(runs['results'])[0]:.0f} ms (goal ≤ 300), playing median "
+                  f"{ms(runs['playing'])[0]:.0f} ms (goal ≤ 1000), {len(runs['results'])} runs")
     return 0
 
 
