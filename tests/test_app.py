@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -82,8 +83,11 @@ def test_overview_before_a_search(monkeypatch, archive):
     assert any(c.value.startswith("3 sessions") for c in at.caption)
     assert any(s.value == "Latest sessions" for s in at.subheader)
     assert not at.metric  # no tiles filling a phone's first screen, no staff-only "last ingest"
-    assert [b.key for b in at.button if b.key and b.key.startswith("open-")] == ["open-0", "open-1", "open-2"]
+    watch = [m for h in at.get("html") for m in re.findall(r'<a class="ss-inplace ss-watch" href="([^"]*)">', h.proto.body)]
+    assert len(watch) == 3 and all(re.fullmatch(r"\?v=[^&]+&amp;t=0", href) for href in watch)  # each opens in place
     assert not videos(at)
+    follow(at, SimpleNamespace(href=html.unescape(watch[0])))  # what the page script does with the link
+    assert len(videos(at)) == 1
 
 
 def test_query_from_the_url_groups_moments_by_session(monkeypatch, archive):
@@ -285,7 +289,7 @@ def test_the_player_opens_in_its_card_autoplays_and_closes(monkeypatch, archive)
 
 def test_browsing_without_a_query_filters_sorts_and_counts(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], lang="en", sort="date-asc")
-    rows = [m.value for m in at.markdown if m.value.startswith("**")]
+    rows = [html.unescape(t) for h in at.get("html") for t in re.findall(r'<p class="ss-row-title">(.*?)</p>', h.proto.body)]
     assert len(rows) == 2 and "Webinar" in rows[0] and "Stocktaking" in rows[1]  # oldest first
     counts = " ".join(c.value for c in at.caption)
     assert "2 sessions · English 2" in counts and "2024\\: 1" in counts

@@ -272,20 +272,32 @@ def test_the_reader_follows_playback(page, server):
 
 def test_browsing_pages_through_every_session(page, server):
     page.goto(server)
-    page.locator(".st-key-open-0 button").wait_for(timeout=60_000)
+    page.locator("a.ss-watch").first.wait_for(timeout=60_000)
     settled(page)
     shot(page, "landing")
-    rows = page.locator("[class*='st-key-browse-']")
+    rows = page.locator(".ss-row")
     for _ in range(10):
         before = rows.count()
         if before >= 60:
             break
         page.locator(".st-key-more-browse button").click(timeout=30_000)
-        page.wait_for_function(f"() => document.querySelectorAll(\"[class*='st-key-browse-']\").length > {before}",
+        page.wait_for_function(f"() => document.querySelectorAll('.ss-row').length > {before}",
                                timeout=30_000)
         settled(page)
     assert rows.count() == 60
     assert not page.locator(".st-key-more-browse button").count()
+
+
+def test_watch_opens_a_listed_session_in_place(page, server):
+    page.goto(server)
+    watch = page.locator("a.ss-watch").first
+    watch.wait_for(timeout=60_000)
+    settled(page)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    watch.click()
+    page.wait_for_function("() => location.search.includes('v=')", timeout=30_000)
+    assert playing_at(page) <= 4  # from the start
+    assert page.evaluate("() => window.__sameDocument === true"), "Watch reloaded the whole app"
 
 
 @pytest.mark.parametrize(("code", "label", "heading"), [("fr", "Chercher dans les sessions", "Dernières sessions"),
@@ -326,7 +338,7 @@ def axe_problems(pg) -> list[str]:
 @pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: npm ci (package.json)")
 def test_no_serious_accessibility_violation(page, server):
     page.goto(server)
-    page.locator(".st-key-open-0 button").wait_for(timeout=60_000)
+    page.locator("a.ss-watch").first.wait_for(timeout=60_000)
     settled(page)
     problems = {"landing": axe_problems(page)}
     shot(page, "axe-landing")

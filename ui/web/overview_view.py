@@ -17,10 +17,9 @@ from archive.records import Video
 from index.results import ArchiveStats
 from ui.config import Config
 from ui.web import i18n
-from ui.web.controls import play
 from ui.web.i18n import _, language_name, ngettext
-from ui.web.state import SearchState
-from ui.web.text import md_text
+from ui.web.state import SearchState, moment_links
+from ui.web.text import html_text, md_text
 from ui.web.timefmt import duration_text
 
 PAGE = 12  # sessions per page of the list
@@ -69,7 +68,7 @@ def render_overview(stats: ArchiveStats, videos: list[Video], state: SearchState
     asked = st.session_state.get("browse_shown")
     shown = min(len(listed), asked[1] if asked and asked[0] == key else PAGE)
     for n, video in enumerate(listed[:shown]):
-        _session_row(n, video)
+        st.html(_session_row(n, video, state))
     if shown < len(listed):
         st.caption(_("showing {shown} of {total}").format(shown=shown, total=len(listed)))
         more = min(PAGE, len(listed) - shown)
@@ -81,22 +80,25 @@ def _more(key: tuple, count: int) -> None:
     st.session_state.browse_shown = (key, count)
 
 
-def _session_row(n: int, video: Video) -> None:
-    with st.container(border=True, key=f"browse-{n}"):
-        picture, text, action = st.columns([2, 7, 2], vertical_alignment="center")
-        with picture:
-            st.html(_thumbnail(video))
-        facts = [i18n.day(video.upload_date)]
-        if video.language:
-            facts.append(language_name(video.language))
-        if video.duration:
-            facts.append(duration_text(video.duration))
-        about = " ".join(video.description.split())
-        line = md_text(about[:160] + ("…" if len(about) > 160 else "")) if about else ""
-        text.markdown("**" + md_text(video.title or video.id) + "**  \n" + md_text(" · ".join(facts))
-                      + ("  \n" + line if line else ""))
-        action.button(_("Watch"), key=f"open-{n}", on_click=play, args=(video.id, 0), icon=":material/play_arrow:",
-                      width="stretch")
+def _session_row(n: int, video: Video, state: SearchState) -> str:
+    """A session of the list as one st.html element: thumbnail, title, date · language · length, a
+    line of its description, and Watch, an in-place link that opens it on top (page_script
+    LINKS_IN_PLACE). As plain HTML a row is one element instead of seven (a bordered container,
+    three columns, the picture, the text and a button), which the browser draws again on every run
+    and takes down when a search replaces the list."""
+    facts = [i18n.day(video.upload_date)]
+    if video.language:
+        facts.append(language_name(video.language))
+    if video.duration:
+        facts.append(duration_text(video.duration))
+    about = " ".join(video.description.split())
+    line = about[:160] + ("…" if len(about) > 160 else "")
+    watch = html.escape(moment_links(state, video.id)(0), quote=True)
+    return (f'<div class="ss-row ss-framed" data-row="{n}">{_thumbnail(video)}<div class="ss-row-text">'
+            f'<p class="ss-row-title">{html_text(video.title or video.id)}</p>'
+            f'<p class="ss-facts">{html_text(" · ".join(f for f in facts if f))}</p>'
+            + (f'<p class="ss-row-about">{html_text(line)}</p>' if line else "")
+            + f'</div><a class="ss-inplace ss-watch" href="{watch}">▶ {html_text(_("Watch"))}</a></div>')
 
 
 def _thumbnail(video: Video) -> str:
