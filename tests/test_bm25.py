@@ -58,7 +58,7 @@ QUERIES = {
     "languages": "session OR sesion OR budget",
     "nothing": "zebra",
 }
-FILTERS = {  # filters as Whoosh queries over passage fields, as SearchIndex.matching_segments uses them
+FILTERS = {  # a query And-ed with filters as Whoosh terms over passage fields (a video, the passage kind)
     "one video": ("housing OR water", [(S.VIDEO, "longSession1")]),
     "videos": ("city OR session OR sesion", [(S.VIDEO, "enSession01"), (S.VIDEO, "esSession01")]),
     "deleted video": ("housing", [(S.VIDEO, "goneSession")]),

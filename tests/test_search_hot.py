@@ -61,3 +61,34 @@ def test_held_postings_stay_right_after_sessions_are_replaced_and_added(index_di
     assert {sub.reader().segment().segment_id() for sub, _ in hot._gen.searcher.subsearchers} == set(hot._hot._segments)
     for q in QUERIES + ("logement", "sanitation"):
         assert _view(hot.search(q)) == _view(SearchIndex(index_dir).search(q)), q
+
+
+def _whoosh_lines(si: SearchIndex, query: str, vid: str) -> set[int]:
+    """The session's matching lines as Whoosh's own matcher finds them (what matching_segments did)."""
+    from whoosh.query import And, Term
+
+    from index import schema as S
+    from index.moments import locate
+
+    marks = si.highlighter(query)
+    gen = si._current()
+    out = set()
+    for docnum in gen.searcher.docs_for_query(And([marks.query, Term(S.VIDEO, vid)])):
+        payload = gen.searcher.stored_fields(docnum)[S.PAYLOAD]
+        located = locate(payload, marks.spec, payload.get("lang"))
+        out |= {seg[0] for s, _e in (located.spans if located else ()) for seg in payload["segs"] if seg[3] <= s < seg[4]}
+    return out
+
+
+def test_a_sessions_matching_lines_are_whooshs_held_or_not(index_dir):
+    cold = SearchIndex(index_dir)
+    hot = SearchIndex(index_dir)
+    hot._hot.min_docs = 1
+    hot.warm()
+    index_transcript(index_dir, _session("housing0001", "en", "now only sanitation and housing", 10), "a2")
+    for q in QUERIES:
+        for vid in ("housing0001", "housing0002", "agua0000001"):
+            expected = _whoosh_lines(SearchIndex(index_dir), q, vid)
+            assert cold.matching_segments(q, vid) == expected == hot.matching_segments(q, vid), (q, vid)
+    assert hot.matching_segments("housing", "housing0002")  # found at all
+    assert hot.matching_segments("housing", "not-indexed") == set()
