@@ -126,6 +126,7 @@ def test_a_ticks_link_is_its_moments_link():
 def test_timeline_without_a_link_only_shows():
     data = strip_data(timeline_html(hit_times(0, 50), 100))
     assert data["role"] == "img" and "data-ticks" not in data and "tabindex" not in data
+    assert strip_data(timeline_html(hit_times(5), 30))["aria-label"] == "1 hit over 0:30"
 
 
 def test_player_source_per_kind(tmp_path):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from archive.links import whole_seconds
 from index.results import HitTime
-from ui.web.i18n import _
+from ui.web.i18n import _, ngettext
 from ui.web.timefmt import clock
 
 TICK = 0.4  # hits closer than this (percent of the strip) share one tick
@@ -49,7 +49,9 @@ def timeline_html(
     points = sorted(plays)
     span = float(duration) if duration and duration > 0 else (max(points, default=0.0) * 1.05 or 1.0)
     found = _ticks(plays, points, span, {round(max(0.0, float(p)), 1) for p in highlight})
-    attrs = {"class": "ss-timeline", "aria-label": _("{n} hits over {length}").format(n=len(points), length=clock(span))}
+    label = ngettext("{n} hit over {length}", "{n} hits over {length}", len(points)).format(n=len(points),
+                                                                                          length=clock(span))
+    attrs = {"class": "ss-timeline", "aria-label": label}
     if link is not None and found:
         first = next((t for t in found if t.strong), found[0])
         attrs.update({"role": "slider", "tabindex": "0", "aria-valuemin": "0", "aria-valuemax": str(whole_seconds(span)),
