@@ -96,7 +96,7 @@ def _session_row(n: int, video: Video, state: SearchState) -> str:
     watch = html.escape(moment_links(state, video.id)(0), quote=True)
     return (f'<div class="ss-row ss-framed" data-row="{n}">{_thumbnail(video)}<div class="ss-row-text">'
             f'<p class="ss-row-title">{html_text(video.title or video.id)}</p>'
-            f'<p class="ss-facts">{html_text(" · ".join(f for f in facts if f))}</p>'
+            f'<p class="ss-facts">{html_text(" · ".join(facts))}</p>'
             + (f'<p class="ss-row-about">{html_text(line)}</p>' if line else "")
             + f'</div><a class="ss-inplace ss-watch" href="{watch}">▶ {html_text(_("Watch"))}</a></div>')
 
