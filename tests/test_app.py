@@ -90,6 +90,16 @@ def test_overview_before_a_search(monkeypatch, archive):
     assert len(videos(at)) == 1
 
 
+def test_a_hostile_title_on_the_landing_page_is_shown_as_text(monkeypatch, archive):
+    at = run_app(monkeypatch, archive["config"])
+    rows = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="ss-row')]
+    titles = [html.unescape(t) for body in rows for t in re.findall(r'<p class="ss-row-title">(.*?)</p>', body)]
+    assert HOSTILE_TITLE in titles  # shown exactly as written, because every mark-up character is escaped
+    for body in rows:
+        outside = re.sub(r'<img class="ss-thumb" src="https://i\.ytimg\.com/[^"<>]*" alt="" loading="lazy">', "", body)
+        assert "<script" not in outside.lower() and "<img" not in outside.lower(), body
+
+
 def test_query_from_the_url_groups_moments_by_session(monkeypatch, archive):
     at = run_app(monkeypatch, archive["config"], q="country")
     assert at.text_input(key="w_q").value == "country"
